@@ -53,14 +53,19 @@ int64_t OrderBook::level_of(Ticks price) {
 
 void OrderBook::add(OrderId id, Side side, Ticks price, int64_t qty, AccountId account,
                     StpGroupId stp_group) {
+  if (!anchored_) {
+    anchor_ = price;
+    anchored_ = true;
+  }
   const int64_t li = level_of(price);
   const uint32_t s = pool_.alloc();
   BookOrder& o = pool_.node(s);
   o.id = id;
   o.qty = qty;
-  o.price = price;
+  o.price_off = int32_t(price - anchor_);
+  o.book = book_id_;
   o.next = nil;
-  pool_.owner(s) = OrderOwner{account, stp_group, book_id_};
+  pool_.owner(s) = OrderOwner{account, stp_group};
   Level& lv = levels_[size_t(li)];
   o.prev = lv.tail;
   if (lv.tail != nil) {
@@ -77,7 +82,7 @@ void OrderBook::add(OrderId id, Side side, Ticks price, int64_t qty, AccountId a
   }
   lv.tail = s;
   lv.qty += qty;
-  pool_.index().insert(id, s);
+  pool_.index(id, s);
   ++live_orders_;
 }
 
@@ -87,7 +92,7 @@ void OrderBook::unlink(uint32_t s, int64_t li) {
   if (o.prev != nil) pool_.node(o.prev).next = o.next; else lv.head = o.next;
   if (o.next != nil) pool_.node(o.next).prev = o.prev; else lv.tail = o.prev;
   lv.qty -= o.qty;
-  pool_.index().erase(o.id);
+  pool_.unindex(o.id);
   pool_.release(s);
   --live_orders_;
 }
@@ -112,7 +117,7 @@ bool OrderBook::remove(OrderId id, BookOrder* removed) {
   if (s == nil) return false;
   const BookOrder o = pool_.node(s);
   if (removed) *removed = o;
-  const int64_t li = o.price - base_;
+  const int64_t li = price_of(o) - base_;
   const Side side = bids_.test(size_t(li)) ? Side::buy : Side::sell;
   unlink(s, li);
   if (levels_[size_t(li)].head == nil) level_emptied(side, li);
@@ -124,7 +129,7 @@ bool OrderBook::reduce(OrderId id, int64_t new_qty) {
   if (s == nil || new_qty <= 0) return false;
   BookOrder& o = pool_.node(s);
   if (new_qty > o.qty) return false;
-  levels_[size_t(o.price - base_)].qty -= o.qty - new_qty;
+  levels_[size_t(price_of(o) - base_)].qty -= o.qty - new_qty;
   o.qty = new_qty;
   return true;
 }

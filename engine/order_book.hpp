@@ -17,6 +17,7 @@
 #include "core/order_types.hpp"
 #include "engine/level_bitmap.hpp"
 #include "engine/order_pool.hpp"
+#include <limits>
 
 namespace qd {
 
@@ -52,14 +53,24 @@ class OrderBook {
   /// Matches the aggressor against the opposite side in price-time order at prices no worse than
   /// its limit. Trades execute at the maker's price. The handler sees each step (it must not
   /// change the book):
-  ///   on_fill(const BookOrder& maker, int64_t qty, bool maker_done)  maker.qty already reduced
-  ///   on_self_trade_cancel(const BookOrder& maker)                    resting order removed
+  ///   on_fill(const BookOrder& maker, Ticks price, int64_t qty, bool maker_done)
+  ///       (maker.qty already reduced; price is the maker's)
+  ///   on_self_trade_cancel(const BookOrder& maker)          resting order about to be removed
   ///   on_self_trade_decrement(const BookOrder& maker, int64_t qty, bool maker_done)
   template <class Handler>
   MatchResult match(const Aggressor& a, Handler& h);
 
-  /// Rests an order at the back of its level. The caller guarantees it does not cross and that
-  /// the id is new.
+  /// Can this book hold an order at this price? Offsets from the book's first price are stored
+  /// in 32 bits, so a market's resting prices span at most +/-2^31 ticks.
+  bool price_in_range(Ticks price) const {
+    if (!anchored_) return true;
+    const Ticks d = price - anchor_;
+    return d > std::numeric_limits<int32_t>::min() && d < std::numeric_limits<int32_t>::max();
+  }
+  Ticks price_of(const BookOrder& o) const { return anchor_ + o.price_off; }
+
+  /// Rests an order at the back of its level. The caller guarantees it does not cross, that
+  /// the id is new and that price_in_range(price).
   void add(OrderId id, Side side, Ticks price, int64_t qty, AccountId account,
            StpGroupId stp_group = 0);
   /// Removes a resting order; false if the id does not rest in this book.
@@ -74,9 +85,8 @@ class OrderBook {
   }
   /// Side of a resting order of this book (the level's side).
   Side side_of(const BookOrder& o) const {
-    return bids_.test(size_t(o.price - base_)) ? Side::buy : Side::sell;
+    return bids_.test(size_t(price_of(o) - base_)) ? Side::buy : Side::sell;
   }
-  const OrderOwner& owner_of(OrderId id) const { return pool_.owner(slot(id)); }
 
   std::optional<Ticks> best_bid() const {
     if (best_bid_ < 0) return std::nullopt;
@@ -112,8 +122,8 @@ class OrderBook {
   };
 
   uint32_t slot(OrderId id) const {
-    const uint32_t s = pool_.index().find(id);
-    if (s == OrderIndex::absent || pool_.owner(s).book != book_id_) return nil;
+    const uint32_t s = pool_.find(id);
+    if (s == nil || pool_.node(s).book != book_id_) return nil;
     return s;
   }
   int64_t level_of(Ticks price);  // grows the window when needed
@@ -134,6 +144,8 @@ class OrderBook {
   LevelBitmap bids_;
   LevelBitmap asks_;
   Ticks base_ = 0;         ///< price of levels_[0]
+  Ticks anchor_ = 0;       ///< BookOrder::price_off is relative to this
+  bool anchored_ = false;
   int64_t best_bid_ = -1;  ///< level index, -1 = empty side
   int64_t best_ask_ = -1;
   size_t live_orders_ = 0;
@@ -185,7 +197,7 @@ MatchResult OrderBook::match(const Aggressor& a, Handler& h) {
       m.qty -= x;
       lv.qty -= x;
       const bool done = m.qty == 0;
-      h.on_fill(m, x, done);
+      h.on_fill(m, price, x, done);
       if (done) unlink(s, li);
       s = next;
     }

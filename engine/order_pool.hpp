@@ -1,13 +1,18 @@
 #pragma once
 // Storage for every resting order of an engine, shared by all its books: 32-byte nodes that the
-// matching loop walks (hot), the owner fields self-trade prevention reads (cold, kept apart), a
-// free list so slots are reused while still warm, and the dense index from order id to slot.
+// matching loop walks, the owner fields self-trade prevention reads (cold, kept apart), a LIFO
+// free list so slots are reused while still warm, and the index from order id to slot.
+//
+// The index exploits that the engine hands out ids in sequence: it is a ring of 2^24 slots
+// addressed by id modulo its size, so a lookup is one load. An order still resting when the ring
+// comes round to its position again (16.7M orders later) moves to a small overflow map; every
+// hit is confirmed against the node's id, so a reused position can never alias an old order.
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ids.hpp"
-#include "engine/order_index.hpp"
 #include "engine/reserved_array.hpp"
 
 namespace qd {
@@ -18,8 +23,9 @@ using Ticks = int64_t;
 /// A resting order as the matching loop sees it. Links are slots in the same pool.
 struct BookOrder {
   OrderId id = 0;
-  int64_t qty = 0;  ///< leaves, in the book's quantity unit
-  Ticks price = 0;
+  int64_t qty = 0;         ///< leaves, in the book's quantity unit
+  int32_t price_off = 0;   ///< price in ticks relative to the book's anchor
+  uint32_t book = 0;       ///< which book holds it: ids are engine-wide, books are per market
   uint32_t next = 0;
   uint32_t prev = 0;
 };
@@ -29,16 +35,19 @@ static_assert(sizeof(BookOrder) == 32);
 struct OrderOwner {
   AccountId account = 0;
   StpGroupId stp_group = 0;  ///< 0 = the account alone
-  uint32_t book = 0;         ///< which book holds it: ids are engine-wide, books are per market
 };
 
 class OrderPool {
  public:
   static constexpr uint32_t nil = UINT32_MAX;
-  /// Default reservation: 32M simultaneously resting orders (virtual address space, not RAM).
+  /// Default reservation: 32M simultaneously resting orders (address space; RAM as touched).
   static constexpr size_t default_capacity = size_t{1} << 25;
+  static constexpr size_t ring_size = size_t{1} << 24;
 
-  explicit OrderPool(size_t capacity = default_capacity) : nodes_(capacity), owners_(capacity) {}
+  explicit OrderPool(size_t capacity = default_capacity)
+      : nodes_(capacity), owners_(capacity), ring_(ring_size) {
+    ring_.extend_zeroed(ring_size);  // untouched pages cost no RAM until an id lands there
+  }
 
   uint32_t alloc() {
     if (!free_.empty()) {
@@ -56,14 +65,40 @@ class OrderPool {
   OrderOwner& owner(uint32_t s) { return owners_[s]; }
   const OrderOwner& owner(uint32_t s) const { return owners_[s]; }
 
-  OrderIndex& index() { return index_; }
-  const OrderIndex& index() const { return index_; }
+  /// Slot of the resting order with this id, or nil.
+  uint32_t find(OrderId id) const {
+    const uint32_t e = ring_[id & ring_mask];
+    if (e != 0 && nodes_[e - 1].id == id) return e - 1;
+    if (overflow_.empty()) [[likely]] return nil;
+    auto it = overflow_.find(id);
+    return it == overflow_.end() ? nil : it->second;
+  }
+  void index(OrderId id, uint32_t slot) {
+    uint32_t& e = ring_[id & ring_mask];
+    if (e != 0) {
+      // An order from a previous turn of the ring still rests here: park it in the overflow.
+      const BookOrder& old = nodes_[e - 1];
+      if (old.id != id) overflow_.emplace(old.id, e - 1);
+    }
+    e = slot + 1;
+  }
+  void unindex(OrderId id) {
+    uint32_t& e = ring_[id & ring_mask];
+    if (e != 0 && nodes_[e - 1].id == id) {
+      e = 0;
+    } else {
+      overflow_.erase(id);
+    }
+  }
 
  private:
+  static constexpr OrderId ring_mask = ring_size - 1;
+
   ReservedArray<BookOrder> nodes_;
   ReservedArray<OrderOwner> owners_;
+  ReservedArray<uint32_t> ring_;  ///< slot + 1 by id modulo ring size; 0 = empty
+  std::unordered_map<OrderId, uint32_t> overflow_;
   std::vector<uint32_t> free_;
-  OrderIndex index_;
 };
 
 }  // namespace qd

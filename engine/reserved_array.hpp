@@ -22,7 +22,7 @@ class ReservedArray {
     void* p = mmap(nullptr, capacity * sizeof(T), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
-    // madvise(p, capacity * sizeof(T), MADV_HUGEPAGE);
+    madvise(p, capacity * sizeof(T), MADV_HUGEPAGE);  // advice only: failure is harmless
     data_ = static_cast<T*>(p);
   }
   ~ReservedArray() { munmap(data_, capacity_ * sizeof(T)); }
@@ -33,6 +33,13 @@ class ReservedArray {
   const T& operator[](size_t i) const { return data_[i]; }
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }
+
+  /// Makes the first n elements usable as they are: fresh anonymous memory reads as zero.
+  /// Only valid before any push and for types whose all-zero bytes are a valid value.
+  void extend_zeroed(size_t n) {
+    if (size_ != 0 || n > capacity_) throw std::length_error("ReservedArray::extend_zeroed");
+    size_ = n;
+  }
 
   /// Appends a value-initialised element; throws when the reservation is exhausted.
   size_t push() {

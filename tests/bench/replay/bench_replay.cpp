@@ -53,12 +53,12 @@ struct Totals {
 struct FillCounter {
   Totals& t;
   uint64_t taker = 0;
-  void on_fill(const qd::BookOrder& maker, int64_t qty, bool) {
+  void on_fill(const qd::BookOrder& maker, qd::Ticks price, int64_t qty, bool) {
     ++t.fills;
     t.filled_qty += uint64_t(qty);
     t.fill_hash.add(maker.id);
     t.fill_hash.add(taker);
-    t.fill_hash.add(uint64_t(maker.price));
+    t.fill_hash.add(uint64_t(price));
     t.fill_hash.add(uint64_t(qty));
   }
   void on_self_trade_cancel(const qd::BookOrder&) {}
@@ -97,7 +97,7 @@ struct Replay {
           ++t.unknown;
           break;
         }
-        if (o->price == r.price && r.qty <= o->qty) {
+        if (b.price_of(*o) == r.price && r.qty <= o->qty) {
           if (r.qty == 0) b.remove(r.order_id); else b.reduce(r.order_id, r.qty);
           break;
         }
@@ -151,12 +151,13 @@ int main(int argc, char** argv) {
   uint64_t resting = 0, resting_qty = 0;
   Fnv book_hash;
   for (size_t m = 0; m < replay->books.size(); ++m) {
+    const qd::OrderBook& book = *replay->books[m];
     auto fold = [&](const qd::BookOrder& o) {
       ++resting;
       resting_qty += uint64_t(o.qty);
       book_hash.add(m);
       book_hash.add(o.id);
-      book_hash.add(uint64_t(o.price));
+      book_hash.add(uint64_t(book.price_of(o)));
       book_hash.add(uint64_t(o.qty));
     };
     replay->books[m]->for_each_order(qd::Side::buy, fold);
