@@ -65,7 +65,7 @@ void OrderBook::add(OrderId id, Side side, Ticks price, int64_t qty, AccountId a
   o.price_off = int32_t(price - anchor_);
   o.book = book_id_;
   o.next = nil;
-  pool_.owner(s) = OrderOwner{account, stp_group};
+  o.stp_key = stp_key_of(account, stp_group);
   Level& lv = levels_[size_t(li)];
   o.prev = lv.tail;
   if (lv.tail != nil) {
@@ -148,7 +148,7 @@ int64_t OrderBook::fillable(const Aggressor& a, int64_t wanted) const {
       continue;
     }
     for (uint32_t s = lv.head; s != nil && got < wanted; s = pool_.node(s).next) {
-      if (!self_trade(a, s)) {
+      if (!self_trade(a, pool_.node(s))) {
         got += pool_.node(s).qty;
       } else if (a.stp != StpMode::cancel_resting) {
         return got;  // matching would stop (or shrink the aggressor) at this order

@@ -131,11 +131,8 @@ class OrderBook {
   void unlink(uint32_t s, int64_t level_index);
   void level_emptied(Side side, int64_t level_index);
   int64_t next_level(Side side, int64_t level_index) const;
-  bool self_trade(const Aggressor& a, uint32_t maker_slot) const {
-    if (a.stp == StpMode::none) return false;
-    const OrderOwner& m = pool_.owner(maker_slot);
-    if (a.stp_group != 0) return a.stp_group == m.stp_group;
-    return a.account == m.account;
+  static bool self_trade(const Aggressor& a, const BookOrder& m) {
+    return a.stp != StpMode::none && stp_key_of(a.account, a.stp_group) == m.stp_key;
   }
 
   OrderPool& pool_;
@@ -166,7 +163,7 @@ MatchResult OrderBook::match(const Aggressor& a, Handler& h) {
     while (qty > 0 && s != nil) {
       BookOrder& m = pool_.node(s);
       const uint32_t next = m.next;
-      if (a.stp != StpMode::none && self_trade(a, s)) [[unlikely]] {
+      if (a.stp != StpMode::none && self_trade(a, m)) [[unlikely]] {
         if (a.stp == StpMode::cancel_aggressing) return {qty, true};
         if (a.stp == StpMode::decrement_and_cancel) {
           const int64_t x = std::min(qty, m.qty);

@@ -1,7 +1,7 @@
 #pragma once
-// Storage for every resting order of an engine, shared by all its books: 32-byte nodes that the
-// matching loop walks, the owner fields self-trade prevention reads (cold, kept apart), a LIFO
-// free list so slots are reused while still warm, and the index from order id to slot.
+// Storage for every resting order of an engine, shared by all its books: 40-byte nodes holding
+// all the matching loop reads (one cache miss per order, not two), a LIFO free list so slots are
+// reused while still warm, and the index from order id to slot.
 //
 // The index exploits that the engine hands out ids in sequence: it is a ring of 2^24 slots
 // addressed by id modulo its size, so a lookup is one load. An order still resting when the ring
@@ -28,14 +28,15 @@ struct BookOrder {
   uint32_t book = 0;       ///< which book holds it: ids are engine-wide, books are per market
   uint32_t next = 0;
   uint32_t prev = 0;
+  uint32_t stp_key = 0;    ///< orders with equal keys never trade when STP applies (stp_key_of)
 };
-static_assert(sizeof(BookOrder) == 32);
+static_assert(sizeof(BookOrder) == 40);
 
-/// Who owns a resting order: read only when self-trade prevention applies.
-struct OrderOwner {
-  AccountId account = 0;
-  StpGroupId stp_group = 0;  ///< 0 = the account alone
-};
+/// Self-trade prevention compares one key: the account's STP group when it has one, else the
+/// account itself (the two ranges never overlap).
+constexpr uint32_t stp_key_of(AccountId account, StpGroupId group) {
+  return group != 0 ? (group | 0x8000'0000u) : (account & 0x7fff'ffffu);
+}
 
 class OrderPool {
  public:
@@ -44,8 +45,7 @@ class OrderPool {
   static constexpr size_t default_capacity = size_t{1} << 25;
   static constexpr size_t ring_size = size_t{1} << 24;
 
-  explicit OrderPool(size_t capacity = default_capacity)
-      : nodes_(capacity), owners_(capacity), ring_(ring_size) {
+  explicit OrderPool(size_t capacity = default_capacity) : nodes_(capacity), ring_(ring_size) {
     ring_.extend_zeroed(ring_size);  // untouched pages cost no RAM until an id lands there
   }
 
@@ -55,15 +55,12 @@ class OrderPool {
       free_.pop_back();
       return s;
     }
-    owners_.push();
     return uint32_t(nodes_.push());
   }
   void release(uint32_t s) { free_.push_back(s); }
 
   BookOrder& node(uint32_t s) { return nodes_[s]; }
   const BookOrder& node(uint32_t s) const { return nodes_[s]; }
-  OrderOwner& owner(uint32_t s) { return owners_[s]; }
-  const OrderOwner& owner(uint32_t s) const { return owners_[s]; }
 
   /// Slot of the resting order with this id, or nil.
   uint32_t find(OrderId id) const {
@@ -95,7 +92,6 @@ class OrderPool {
   static constexpr OrderId ring_mask = ring_size - 1;
 
   ReservedArray<BookOrder> nodes_;
-  ReservedArray<OrderOwner> owners_;
   ReservedArray<uint32_t> ring_;  ///< slot + 1 by id modulo ring size; 0 = empty
   std::unordered_map<OrderId, uint32_t> overflow_;
   std::vector<uint32_t> free_;
