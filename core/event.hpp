@@ -69,6 +69,14 @@ struct OrderCanceled {
   ClientOrderId request_client_id;  ///< the cancel request's ClOrdID, when a client asked
 };
 
+/// The venue lowered an order's open quantity without the owner asking (FIX ExecType D):
+/// self-trade prevention's decrement, or a reduce-only order shrunk to the position.
+struct OrderRestated {
+  OrderState order;  ///< after the change
+  Qty reduced_by;
+  CancelReason reason = CancelReason::stp_resting;
+};
+
 struct OrderReplaced {
   OrderState order;        ///< after the replace; client_id new, orig_client_id old
   bool kept_priority = false;
@@ -108,7 +116,7 @@ struct MarketStatusChanged {
 };
 
 using EventBody = std::variant<OrderAccepted, OrderRejected, OrderTriggered, OrderFilled,
-                               OrderCanceled, OrderReplaced, CancelRejected, MassCancelDone,
+                               OrderCanceled, OrderRestated, OrderReplaced, CancelRejected, MassCancelDone,
                                MarkPriceSet, MarketStatusChanged>;
 
 struct Event {

@@ -34,7 +34,6 @@ const char* to_string(RejectReason r) {
     case RejectReason::client_order_id_too_long: return "ClOrdID empty or too long";
     case RejectReason::too_many_open_orders: return "too many open orders";
     case RejectReason::unknown_order: return "unknown order";
-    case RejectReason::not_order_owner: return "order belongs to another account";
     case RejectReason::replace_below_filled: return "new quantity not above the filled quantity";
     case RejectReason::replace_changes_side: return "replace may not change the side";
     case RejectReason::replace_changes_type: return "replace may not change the order type";

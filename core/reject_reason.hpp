@@ -39,8 +39,7 @@ enum class RejectReason : uint16_t {
   client_order_id_too_long,
   too_many_open_orders,
   // --- order management (300s)
-  unknown_order = 300,
-  not_order_owner,
+  unknown_order = 300,  ///< also for another account's order: existence is never revealed
   replace_below_filled,
   replace_changes_side,
   replace_changes_type,
