@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/market_spec.hpp"
 #include "core/order_types.hpp"
+#include "core/reject_reason.hpp"
 
 namespace qd {
 

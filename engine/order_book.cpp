@@ -158,4 +158,41 @@ int64_t OrderBook::fillable(const Aggressor& a, int64_t wanted) const {
   return got;
 }
 
+std::string OrderBook::validate_internal_state() const {
+  size_t orders = 0;
+  int64_t best_bid = -1, best_ask = -1;
+  for (int64_t li = 0; li < int64_t(levels_.size()); ++li) {
+    const Level& lv = levels_[size_t(li)];
+    const bool bid = bids_.test(size_t(li)), ask = asks_.test(size_t(li));
+    if (lv.head == nil) {
+      if (bid || ask) return "empty level " + std::to_string(base_ + li) + " marked in a bitmap";
+      if (lv.tail != nil || lv.qty != 0) return "empty level with tail or quantity";
+      continue;
+    }
+    if (bid == ask) return "level " + std::to_string(base_ + li) + " must be on exactly one side";
+    if (bid) best_bid = li;
+    if (ask && best_ask < 0) best_ask = li;
+    int64_t qty = 0;
+    uint32_t prev = nil;
+    for (uint32_t s = lv.head; s != nil; s = pool_.node(s).next) {
+      const BookOrder& o = pool_.node(s);
+      if (o.prev != prev) return "broken prev link at order " + std::to_string(o.id);
+      if (price_of(o) != base_ + li) return "order " + std::to_string(o.id) + " on wrong level";
+      if (o.qty <= 0) return "order " + std::to_string(o.id) + " with non-positive quantity";
+      if (o.book != book_id_) return "order " + std::to_string(o.id) + " of another book";
+      if (pool_.find(o.id) != s) return "index does not lead to order " + std::to_string(o.id);
+      qty += o.qty;
+      prev = s;
+      ++orders;
+    }
+    if (lv.tail != prev) return "level tail is not the last order";
+    if (qty != lv.qty) return "level quantity " + std::to_string(lv.qty) + " != sum " + std::to_string(qty);
+  }
+  if (best_bid != best_bid_) return "best bid index stale";
+  if (best_ask != best_ask_) return "best ask index stale";
+  if (best_bid >= 0 && best_ask >= 0 && best_bid >= best_ask) return "book is crossed";
+  if (orders != live_orders_) return "order count mismatch";
+  return {};
+}
+
 }  // namespace qd

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -106,6 +107,10 @@ class OrderBook {
   int64_t fillable(const Aggressor& a, int64_t wanted) const;
 
   size_t order_count() const { return live_orders_; }
+
+  /// Checks every structural invariant (links, level totals, bitmaps, best prices, index);
+  /// returns an empty string when sound, else the first violation. For tests: O(window).
+  std::string validate_internal_state() const;
 
   /// Levels of one side, best first: f(const LevelView&) returns false to stop.
   template <class F>

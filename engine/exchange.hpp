@@ -1,0 +1,85 @@
+#pragma once
+// The matching engine: every market's book, order validation, order types and time in force,
+// self-trade prevention, stops and expiry. It turns one stamped Command into the Events it
+// causes and nothing else: no clock (command time is Command::ts), no I/O, no randomness, so the
+// same command stream always yields the same events, byte for byte.
+
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/event.hpp"
+#include "engine/event_emitter.hpp"
+#include "engine/exchange_spec.hpp"
+#include "engine/expiry_queue.hpp"
+#include "engine/order_book.hpp"
+#include "engine/order_pool.hpp"
+#include "engine/order_tracker.hpp"
+#include "engine/stop_book.hpp"
+
+namespace qd {
+
+class Exchange {
+ public:
+  explicit Exchange(const ExchangeSpec& spec, size_t pool_capacity = OrderPool::default_capacity);
+
+  /// Applies one command (already stamped with seq and ts) and appends its events to out.
+  void process(const Command& command, std::vector<Event>& out);
+
+  // --- read-only views for market data, admin and tests (engine thread only)
+  size_t market_count() const { return markets_.size(); }
+  const MarketSpec& market(MarketId id) const { return markets_[id]->spec; }
+  const OrderBook& book(MarketId id) const { return markets_[id]->book; }
+  std::optional<Price> mark(MarketId id) const { return markets_[id]->mark; }
+  Price price_of_ticks(MarketId id, Ticks t) const {
+    return Price(t * markets_[id]->spec.tick_size.raw);
+  }
+  const OrderRecord* order(OrderId id) const;
+  size_t live_orders() const { return orders_.size(); }
+  OrderId next_order_id() const { return next_order_id_; }
+  std::optional<MarketId> find_market(std::string_view symbol) const;
+
+ private:
+  struct Market {
+    Market(const MarketSpec& s, OrderPool& pool) : spec(s), book(pool, s.id) {}
+    MarketSpec spec;
+    OrderBook book;
+    std::optional<Price> mark;
+    StopBook stops;
+  };
+
+  void new_order(const NewOrder& c, EventEmitter& e);
+  void cancel_order(const CancelOrder& c, EventEmitter& e);
+  void replace_order(const ReplaceOrder& c, EventEmitter& e);
+  void mass_cancel(const MassCancel& c, EventEmitter& e);
+  void set_mark(const SetMarkPrice& c, EventEmitter& e);
+  void clock_tick(EventEmitter& e);
+  void set_status(const SetMarketStatus& c, EventEmitter& e);
+
+  /// Checks a new order against the market and account; none when acceptable.
+  RejectReason validate(const NewOrder& c, TimestampNs now) const;
+  RejectReason validate_price_qty(const Market& m, OrderType type, Side side, Price price,
+                                  Qty qty) const;
+  /// The worst price a market order may reach: the mark moved by the band, on the tick grid.
+  Price protection_price(const Market& m, Side side) const;
+  /// Runs a (triggered or new) working order through the book: match, then rest or cancel the
+  /// remainder as its type and time in force say.
+  void work(Market& m, OrderRecord& taker, EventEmitter& e);
+  void rest(Market& m, OrderRecord& r, int64_t leaves);
+  void finish_canceled(OrderRecord& r, CancelReason why, EventEmitter& e,
+                       const ClientOrderId* request_id = nullptr);
+  OrderRecord* resolve(const OrderRef& ref, const Origin& origin, MarketId market);
+  const AccountSpec* account(AccountId id) const;
+
+  std::unique_ptr<OrderPool> pool_;  // before markets_: their books point into it
+  std::vector<std::unique_ptr<Market>> markets_;
+  std::unordered_map<AccountId, AccountSpec> accounts_;
+  OrderTracker orders_;
+  ExpiryQueue expiries_;
+  OrderId next_order_id_ = 1;
+  TimestampNs now_ = 0;
+};
+
+}  // namespace qd

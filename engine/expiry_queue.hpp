@@ -1,0 +1,31 @@
+#pragma once
+// Day and GTD orders by expiry time. Entries are not removed when an order leaves early; the
+// exchange checks each popped id against its live orders instead (cheaper than a search).
+
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "core/ids.hpp"
+
+namespace qd {
+
+class ExpiryQueue {
+ public:
+  void add(TimestampNs at, OrderId id) { heap_.emplace(at, id); }
+  /// Pops every entry due at or before now, earliest first (ties by id).
+  std::vector<OrderId> take_due(TimestampNs now) {
+    std::vector<OrderId> due;
+    while (!heap_.empty() && heap_.top().first <= now) {
+      due.push_back(heap_.top().second);
+      heap_.pop();
+    }
+    return due;
+  }
+
+ private:
+  using Entry = std::pair<TimestampNs, OrderId>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
+};
+
+}  // namespace qd
