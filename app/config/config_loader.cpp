@@ -137,8 +137,12 @@ int check_config_main(const std::string& path, std::ostream& out, std::ostream& 
         << '\n';
     return 1;
   }
-  out << name << ": ok (" << r->markets.size() << " markets, " << r->accounts.size()
-      << " accounts, " << r->sessions.size() << " sessions)\n";
+  auto count = [](size_t n, const char* what) {
+    return std::to_string(n) + ' ' + what + (n == 1 ? "" : "s");
+  };
+  out << name << ": ok (" << count(r->markets.size(), "market") << ", "
+      << count(r->accounts.size(), "account") << ", " << count(r->sessions.size(), "session")
+      << ")\n";
   return 0;
 }
 

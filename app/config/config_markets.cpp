@@ -29,7 +29,7 @@ std::vector<std::string_view> NameIndex::names() const {
 bool read_pct_bps(MapReader& r, std::string_view key, int64_t& out, int64_t min_bps,
                   int64_t max_bps) {
   // Two decimals of a percent are basis points: "0.25" -> 25.
-  return r.decimal(key, DecimalRule{2, min_bps, max_bps, "0.01% (1 basis point)"}, out);
+  return r.decimal(key, DecimalRule{2, min_bps, max_bps, "0.01% = 1 basis point"}, out);
 }
 
 namespace {
@@ -153,9 +153,9 @@ void parse_market(const ConfigNode& n, const std::string& path, MarketConfig& m,
   // Two decimals of a basis point are ppm: "-2" -> -200, "0.5" -> 50. Rebates up to 0.5%,
   // fees up to 1%: anything beyond is a typo in the unit.
   bool maker =
-      r.decimal("maker_fee_bps", DecimalRule{2, -5000, 10000, "0.01 bp (1 ppm)"}, m.maker_fee_ppm);
+      r.decimal("maker_fee_bps", DecimalRule{2, -5000, 10000, "0.01 bp = 1 ppm"}, m.maker_fee_ppm);
   bool taker =
-      r.decimal("taker_fee_bps", DecimalRule{2, 0, 10000, "0.01 bp (1 ppm)"}, m.taker_fee_ppm);
+      r.decimal("taker_fee_bps", DecimalRule{2, 0, 10000, "0.01 bp = 1 ppm"}, m.taker_fee_ppm);
   if (maker && taker && m.maker_fee_ppm + m.taker_fee_ppm < 0) {
     r.error("maker_fee_bps", "the maker rebate (" + format_decimal(-m.maker_fee_ppm, 2) +
                                  " bps) exceeds the taker fee (" +

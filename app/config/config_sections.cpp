@@ -87,7 +87,7 @@ void parse_risk(const ConfigNode& n, RiskConfig& k, ConfigErrors& errors) {
   read_fixed(r, "impact_notional", k.impact_notional, 1);
   r.integer_as("funding_sample_s", k.funding_sample_s, 1, 3600);
   // Seven decimals of a percent are the funding rate's 1e-9.
-  const DecimalRule rate{7, 0, 10'000'000, "0.0000001% (1e-9)"};
+  const DecimalRule rate{7, 0, 10'000'000, "0.0000001% = 1e-9"};
   r.decimal("funding_interest_rate_pct", rate, k.funding_interest_8h_e9);
   r.decimal("funding_clamp_pct", rate, k.funding_clamp_8h_e9);
   r.decimal("funding_cap_hourly_pct", rate, k.funding_cap_hourly_e9);

@@ -78,27 +78,32 @@ std::optional<std::vector<uint8_t>> decode_base58(std::string_view s) {
 }
 
 bool is_argon2id_phc(std::string_view s, std::string& why) {
+  if (s.substr(0, 10) != "$argon2id$") {
+    why = "the value is not an argon2id hash";
+    return false;
+  }
   std::vector<std::string_view> parts = split(s, '$');
-  if (parts.size() != 6 || !parts[0].empty() || parts[1] != "argon2id") {
-    why = "is not an argon2id hash";
+  if (parts.size() != 6) {
+    why = "the argon2id hash is incomplete (expected version, parameters, salt and hash)";
     return false;
   }
   if (parts[2] != "v=19") {
-    why = "has argon2 version '" + std::string(parts[2]) + "'; expected v=19";
+    why = "the argon2id hash has version '" + std::string(parts[2]) + "'; expected v=19";
     return false;
   }
   std::vector<std::string_view> params = split(parts[3], ',');
   uint64_t m = 0, t = 0, p = 0;
   if (params.size() != 3 || !parse_param(params[0], 'm', m) || !parse_param(params[1], 't', t) ||
       !parse_param(params[2], 'p', p) || t < 1 || p < 1 || m < 8 * p) {
-    why = "has invalid parameters '" + std::string(parts[3]) + "'; expected m=<KiB>,t=<n>,p=<n>";
+    why = "the argon2id hash has invalid parameters '" + std::string(parts[3]) +
+          "'; expected m=<KiB>,t=<n>,p=<n>";
     return false;
   }
   auto salt = decode_base64(parts[4]);
   auto hash = decode_base64(parts[5]);
   if (!salt || salt->size() < 8 || !hash || hash->size() < 16 ||
       parts[4].find('=') != std::string_view::npos) {
-    why = "has a missing or malformed salt or hash";
+    why = "the argon2id hash has a malformed salt or hash";
     return false;
   }
   return true;
@@ -110,11 +115,13 @@ std::optional<std::array<uint8_t, 32>> decode_ed25519_public_key(std::string_vie
   bool b64 = s.substr(0, prefix.size()) == prefix;
   auto bytes = b64 ? decode_base64(s.substr(prefix.size())) : decode_base58(s);
   if (!bytes) {
-    why = b64 ? "is not valid base64" : "is not valid base58 (write \"base64:...\" for base64)";
+    why = b64 ? "the key is not valid base64"
+              : "the key is not valid base58 (write \"base64:...\" for base64)";
     return std::nullopt;
   }
   if (bytes->size() != 32) {
-    why = "decodes to " + std::to_string(bytes->size()) + " bytes; an ed25519 public key has 32";
+    why = "the key decodes to " + std::to_string(bytes->size()) +
+          " bytes; an ed25519 public key has 32";
     return std::nullopt;
   }
   std::array<uint8_t, 32> key{};
