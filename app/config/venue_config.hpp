@@ -49,8 +49,10 @@ struct ListenerConfig {
 };
 
 struct EngineConfig {
-  uint32_t queue_capacity = 65536;  ///< commands waiting for the sequencer; full -> "system busy"
-  uint32_t clock_tick_ms = 100;     ///< Day/GTD expiry and funding sampling checked this often, ms
+  /// Commands waiting for the sequencer, 1024..16777216; full -> "system busy" reject.
+  uint32_t queue_capacity = 65536;
+  /// Day/GTD expiry and funding sampling are checked this often, 1..1000 ms.
+  uint32_t clock_tick_ms = 100;
 };
 
 enum class Durability : uint8_t {
@@ -61,8 +63,8 @@ enum class Durability : uint8_t {
 struct JournalConfig {
   std::string path;  ///< SQLite file; default <data_dir>/journal.db
   Durability durability = Durability::sync;
-  uint32_t batch_max_commands = 256;  ///< group commit when this many are waiting...
-  uint32_t batch_max_delay_us = 500;  ///< ...or this long (microseconds) has passed
+  uint32_t batch_max_commands = 256;  ///< group commit when this many are waiting (1..65536)...
+  uint32_t batch_max_delay_us = 500;  ///< ...or this long has passed (0..1000000 us)
 };
 
 enum class OracleSource : uint8_t {
@@ -74,8 +76,9 @@ struct OracleConfig {
   Price initial_price{0};         ///< mark/oracle before the first update (required, > 0)
   uint32_t max_staleness_s = 60;  ///< older than this (command time): stale for margin
   uint32_t fill_staleness_s = 5;  ///< older than this: no risk-increasing fills; <= max_staleness_s
-  int64_t max_confidence_bps = 200;  ///< confidence above this share of price: too uncertain (2%)
-  int64_t mark_band_bps = 100;       ///< mark clamped to oracle +/- this (1%)
+  /// YAML max_confidence_pct ("2"): a confidence wider than this share of price is too uncertain.
+  int64_t max_confidence_bps = 200;
+  int64_t mark_band_bps = 100;  ///< YAML mark_band_pct ("1"): mark clamped to oracle +/- this
 };
 
 /// One perpetual market. The id is its 0-based position in the (merged) markets list.
