@@ -62,10 +62,29 @@ SourceLoc loc_of(const YAML::Mark& m, const std::string& file) {
   return SourceLoc{file, m.line < 0 ? 0 : m.line + 1, m.column < 0 ? 0 : m.column + 1};
 }
 
+/// Aliases are expanded by value: bound the work so a YAML alias bomb or a self-referencing
+/// anchor is an error, not a hang or a stack overflow.
+struct ConvertBudget {
+  static constexpr int max_depth = 64;
+  static constexpr size_t max_nodes = 100'000;
+  size_t nodes = 0;
+  bool reported = false;
+};
+
 ConfigNode convert(const YAML::Node& y, const SourceLoc& fallback, const std::string& file,
-                   ConfigErrors& errors) {
+                   ConfigErrors& errors, ConvertBudget& budget, int depth) {
   ConfigNode n;
   n.loc = loc_of(y.Mark(), file);
+  if (depth > ConvertBudget::max_depth || ++budget.nodes > ConvertBudget::max_nodes) {
+    if (!budget.reported) {
+      errors.push_back(make_error(n.loc,
+                                  "the document nests deeper than 64 levels or has more "
+                                  "than 100000 values (expanded aliases included)"));
+      budget.reported = true;
+    }
+    n.loc = fallback;
+    return n;
+  }
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -80,7 +99,9 @@ ConfigNode convert(const YAML::Node& y, const SourceLoc& fallback, const std::st
       break;
     case YAML::NodeType::Sequence:
       n.kind = ConfigNode::Kind::sequence;
-      for (const YAML::Node& item : y) n.items.push_back(convert(item, n.loc, file, errors));
+      for (const YAML::Node& item : y) {
+        n.items.push_back(convert(item, n.loc, file, errors, budget, depth + 1));
+      }
       break;
     case YAML::NodeType::Map:
       n.kind = ConfigNode::Kind::map;
@@ -97,7 +118,8 @@ ConfigNode convert(const YAML::Node& y, const SourceLoc& fallback, const std::st
                                                    "); each key may appear once"));
           continue;
         }
-        n.entries.push_back(ConfigEntry{key, key_loc, convert(it->second, key_loc, file, errors)});
+        n.entries.push_back(ConfigEntry{
+            key, key_loc, convert(it->second, key_loc, file, errors, budget, depth + 1)});
       }
       break;
   }
@@ -249,12 +271,13 @@ ConfigNode parse_yaml_text(const std::string& text, const std::string& file, Con
   YAML::Node y;
   try {
     y = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
+  } catch (const YAML::Exception& e) {
     errors.push_back(make_error(loc_of(e.mark, file), "YAML syntax error: " + e.msg));
     return ConfigNode{ConfigNode::Kind::null, SourceLoc{file, 0, 0}, {}, false, {}, {}};
   }
   SourceLoc start{file, 1, 1};
-  ConfigNode root = convert(y, start, file, errors);
+  ConvertBudget budget;
+  ConfigNode root = convert(y, start, file, errors, budget, 0);
   if (root.kind == ConfigNode::Kind::null) {
     errors.push_back(ConfigError{file, 0, 0, "the file is empty; expected a mapping of sections"});
   } else if (root.kind != ConfigNode::Kind::map) {

@@ -245,5 +245,24 @@ TEST(Validation, EveryErrorIsReportedNotJustTheFirst) {
   EXPECT_EQ(errors_of(s).size(), 7u);
 }
 
+TEST(Validation, AnchorsAreExpandedButAliasBombsStop) {
+  ConfigResult shared = load(kBase + "x-throttle: &t { messages_per_second: 5, burst: 5 }\n");
+  EXPECT_EQ(shared.errors().size(), 1u);  // an unknown top-level key, nothing worse
+  std::string bomb = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n";
+  for (char c : std::string("bcdef")) {
+    std::string prev(1, char(c - 1));
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", *" : "*") + prev;
+    bomb += "]\n";
+  }
+  std::vector<std::string> e = errors_of(bomb);
+  bool stopped = false;
+  for (const std::string& line : e) {
+    stopped = stopped || line.find("has more than 100000 values (expanded aliases included)") !=
+                             std::string::npos;
+  }
+  EXPECT_TRUE(stopped);
+}
+
 }  // namespace
 }  // namespace qd
