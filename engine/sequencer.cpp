@@ -89,6 +89,12 @@ void Sequencer::engine_loop() {
       queue_cv_.wait_for(lock, std::chrono::nanoseconds(wait_ns), [&] {
         return stopping_ || !queue_.empty() || !engine_tasks_.empty();
       });
+      if (options_.batch_max_delay_ns > 0 && !queue_.empty() && queue_.size() < options_.max_batch) {
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::nanoseconds(options_.batch_max_delay_ns);
+        queue_cv_.wait_until(lock, until,
+                             [&] { return stopping_ || queue_.size() >= options_.max_batch; });
+      }
       while (!queue_.empty() && bodies.size() < options_.max_batch) {
         bodies.push_back(std::move(queue_.front()));
         queue_.pop_front();

@@ -22,6 +22,9 @@ namespace qd {
 struct SequencerOptions {
   size_t queue_capacity = 65536;      ///< commands waiting; beyond this submissions fail
   size_t max_batch = 256;             ///< commands per journal transaction at most
+  /// Group commit: with fewer than max_batch waiting, wait at most this long for more before
+  /// committing. 0 commits at once (the commit's own duration still batches what arrives).
+  int64_t batch_max_delay_ns = 0;
   int64_t clock_tick_interval_ns = 1'000'000'000;  ///< a ClockTick is sequenced this often
   std::function<TimestampNs()> clock; ///< wall clock in ns since the epoch; default system_clock
 };
