@@ -123,7 +123,7 @@ struct Stmt {
 
 }  // namespace
 
-SqliteJournal::SqliteJournal(const std::string& path, Durability durability) : path_(path) {
+SqliteJournal::SqliteJournal(const std::string& path, JournalSync sync) : path_(path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -132,7 +132,7 @@ SqliteJournal::SqliteJournal(const std::string& path, Durability durability) : p
     throw std::runtime_error("journal " + path + ": cannot open: " + msg);
   }
   try {
-    init(durability);
+    init(sync);
   } catch (...) {
     sqlite3_finalize(insert_command_);
     sqlite3_finalize(insert_event_);
@@ -142,11 +142,11 @@ SqliteJournal::SqliteJournal(const std::string& path, Durability durability) : p
   }
 }
 
-void SqliteJournal::init(Durability durability) {
+void SqliteJournal::init(JournalSync sync) {
   const std::string& path = path_;
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
-  exec(durability == Durability::sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  exec(sync == JournalSync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   exec(schema);
   exec(("INSERT OR IGNORE INTO meta(key, value) VALUES('format_version', '" +
         std::to_string(journal_format_version) + "')").c_str());

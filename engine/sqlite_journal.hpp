@@ -15,10 +15,10 @@
 
 namespace qd {
 
-enum class Durability {
-  sync,  ///< fsync at every batch commit (synchronous=FULL): survives power loss
-  os,    ///< commit reaches the OS before the ack (synchronous=NORMAL): survives a process
-         ///< crash or kill -9, not a power loss or kernel crash. Never acknowledges before commit.
+enum class JournalSync {
+  full,    ///< fsync at every batch commit (synchronous=FULL): survives power loss
+  normal,  ///< commit reaches the OS before the ack (synchronous=NORMAL): survives a process
+           ///< crash or kill -9, not a power loss or kernel crash. Never acknowledges before commit.
 };
 
 struct NamedId {
@@ -29,7 +29,7 @@ struct NamedId {
 class SqliteJournal final : public Journal {
  public:
   /// Opens or creates the journal. Throws std::runtime_error naming the file on any failure.
-  explicit SqliteJournal(const std::string& path, Durability durability = Durability::sync);
+  explicit SqliteJournal(const std::string& path, JournalSync sync = JournalSync::full);
   ~SqliteJournal() override;
   SqliteJournal(const SqliteJournal&) = delete;
   SqliteJournal& operator=(const SqliteJournal&) = delete;
@@ -57,7 +57,7 @@ class SqliteJournal final : public Journal {
   const std::string& path() const { return path_; }
 
  private:
-  void init(Durability durability);
+  void init(JournalSync sync);
   void exec(const char* sql) const;
   sqlite3_stmt* prepare(const char* sql) const;
   void write_event(const Event& e);
