@@ -101,16 +101,22 @@ class Config {
     return this.resolve(keys);
   }
 
+  /** Where a missing key would go: its parent mapping (for error messages). */
+  parentOf(keys, base) {
+    if (base) return base;
+    return keys.length > 1 ? this.resolve(keys.slice(0, -1)) : undefined;
+  }
+
   error(ref, key, msg, fallback) {
     const where = ref ? ref.where() : fallback ? fallback.where() : `${this.file}:1`;
     return new ConfigError(`${where}: ${key}: ${msg}`);
   }
 
-  str(keys, { base, required = false, dflt = undefined } = {}) {
+  str(keys, { base, required = false, dflt = undefined, label } = {}) {
     const r = this.lookup(keys, base);
-    const key = keys.join('.');
+    const key = label || keys.join('.');
     if (!r) {
-      if (required) throw this.error(null, key, 'is required', base);
+      if (required) throw this.error(null, key, 'is required', this.parentOf(keys, base));
       return dflt;
     }
     if (!YAML.isScalar(r.node) || typeof r.node.value !== 'string' || r.node.value === '') throw this.error(r, key, 'must be a non-empty string');
@@ -139,11 +145,11 @@ class Config {
    * fractional digits; returns base units as BigInt. A plain YAML number is read from its
    * source text, exactly as written.
    */
-  amount(keys, { base, required = false, dflt = undefined, decimals = 6 } = {}) {
+  amount(keys, { base, required = false, dflt = undefined, decimals = 6, label } = {}) {
     const r = this.lookup(keys, base);
-    const key = keys.join('.');
+    const key = label || keys.join('.');
     if (!r) {
-      if (required) throw this.error(null, key, 'is required', base);
+      if (required) throw this.error(null, key, 'is required', this.parentOf(keys, base));
       return dflt;
     }
     const n = r.node;

@@ -10,6 +10,8 @@ class RpcCallError extends Error {
   }
 }
 
+class RpcTransportError extends Error {}
+
 class RpcClient {
   /**
    * @param {string} url
@@ -24,22 +26,28 @@ class RpcClient {
   async raw(body) {
     const deadline = Date.now() + this.connectRetryMs;
     for (;;) {
+      let res;
       try {
-        const res = await fetch(this.url, {
+        res = await fetch(this.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         });
-        const text = await res.text();
-        if (!res.ok) throw new Error(`HTTP ${res.status} from ${this.url}: ${text.slice(0, 200)}`);
-        return text === '' ? null : JSON.parse(text);
       } catch (e) {
-        const refused = e && e.cause && ['ECONNREFUSED', 'ECONNRESET'].includes(e.cause.code);
-        if (!refused || Date.now() >= deadline) {
-          if (refused) throw new Error(`cannot reach ${this.url} (${e.cause.code})`);
-          throw e;
+        const cause = (e && e.cause) || e;
+        const refused = ['ECONNREFUSED', 'ECONNRESET'].includes(cause.code);
+        if (refused && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
         }
-        await new Promise((r) => setTimeout(r, 200));
+        throw new RpcTransportError(`cannot reach ${this.url} (${cause.code || cause.message})`);
+      }
+      const text = await res.text();
+      if (!res.ok) throw new RpcTransportError(`HTTP ${res.status} from ${this.url}: ${text.slice(0, 200)}`);
+      try {
+        return text === '' ? null : JSON.parse(text);
+      } catch {
+        throw new RpcTransportError(`${this.url} answered with something that is not JSON: ${text.slice(0, 200)}`);
       }
     }
   }
@@ -52,4 +60,4 @@ class RpcClient {
   }
 }
 
-module.exports = { RpcClient, RpcCallError };
+module.exports = { RpcClient, RpcCallError, RpcTransportError };

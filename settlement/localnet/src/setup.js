@@ -13,24 +13,35 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const web3 = require('@solana/web3.js');
-const spl = require('@solana/spl-token');
 const { Config, ConfigError } = require('./config');
-const { RpcClient, RpcCallError } = require('./rpc-client');
+const { RpcClient, RpcCallError, RpcTransportError } = require('./rpc-client');
 const token = require('./token');
 const { writeFileAtomic } = require('./chain');
 
-const DECIMALS = 6;
-const FEE_PAYER_MIN_LAMPORTS = 0.5 * web3.LAMPORTS_PER_SOL;
-const FEE_PAYER_AIRDROP_LAMPORTS = 2 * web3.LAMPORTS_PER_SOL;
+// @solana/web3.js and the instruction builders load only once the config has been read, so
+// that config errors are reported at once.
+let web3;
+let spl;
+function loadSolana() {
+  if (web3) return;
+  web3 = require('@solana/web3.js');
+  spl = require('./spl');
+}
 
-const USAGE = `usage: node src/setup.js --config FILE [--rpc URL] [--reapprove] [--quiet]
+const DECIMALS = 6;
+const LAMPORTS_PER_SOL = 1_000_000_000;
+const FEE_PAYER_MIN_LAMPORTS = 0.5 * LAMPORTS_PER_SOL;
+const FEE_PAYER_AIRDROP_LAMPORTS = 2 * LAMPORTS_PER_SOL;
+
+const USAGE = `usage: node src/setup.js --config FILE [--rpc URL] [--reapprove] [--wait MS] [--quiet]
 
   --config FILE   venue YAML config (reads accounts[].id/collateral/onchain_owner_keypair and
                   settlement.rpc_url/commitment/keys_dir/manifest/delegate_allowance/vault_float)
   --rpc URL       JSON-RPC URL (overrides settlement.rpc_url)
   --reapprove     re-approve every account's delegate allowance to settlement.delegate_allowance
                   (by default an existing approval to the settlement authority is left as is)
+  --wait MS       keep retrying a refused connection this long (default 10000), for scripts
+                  that start the localnet and run setup right after
   --quiet         print only the manifest path`;
 
 class SetupError extends Error {}
@@ -38,6 +49,7 @@ class SetupError extends Error {}
 // ------------------------------------------------------------------ keypair files
 
 function readKeypair(file, where) {
+  loadSolana();
   let arr;
   try {
     arr = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -56,6 +68,7 @@ function readKeypair(file, where) {
 
 /** Loads the keypair at `file`, creating it (mode 0600, directory 0700) when absent. */
 function loadOrCreateKeypair(file) {
+  loadSolana();
   if (fs.existsSync(file)) return { kp: readKeypair(file), created: false };
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const kp = web3.Keypair.generate();
@@ -80,17 +93,18 @@ function readSettings(cfgFile, rpcOverride) {
   const allowance = cfg.amount(['settlement', 'delegate_allowance'], { required: true, decimals: DECIMALS });
   const vaultFloat = cfg.amount(['settlement', 'vault_float'], { required: true, decimals: DECIMALS });
   const seen = new Map();
-  const accounts = cfg.list('accounts').map((base) => {
-    const id = cfg.str(['id'], { base, required: true });
+  const accounts = cfg.list('accounts').map((base, i) => {
+    const label = (k) => `accounts[${i}].${k}`;
+    const id = cfg.str(['id'], { base, required: true, label: label('id') });
     const idRef = cfg.lookup(['id'], base);
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(id) || id.startsWith('.')) {
-      throw cfg.error(idRef, 'accounts.id', `"${id}" must be 1-64 characters of A-Z a-z 0-9 . _ - (it names a key file)`);
+      throw cfg.error(idRef, label('id'), `"${id}" must be 1-64 characters of A-Z a-z 0-9 . _ - (it names a key file)`);
     }
-    if (seen.has(id)) throw cfg.error(idRef, 'accounts.id', `duplicate account id "${id}" (first at ${seen.get(id)})`);
+    if (seen.has(id)) throw cfg.error(idRef, label('id'), `duplicate account id "${id}" (first at ${seen.get(id)})`);
     seen.set(id, idRef.where());
-    const collateral = cfg.amount(['collateral'], { base, required: true, decimals: DECIMALS });
+    const collateral = cfg.amount(['collateral'], { base, required: true, decimals: DECIMALS, label: label('collateral') });
     const ownerKeyRef = cfg.lookup(['onchain_owner_keypair'], base);
-    const ownerKeypair = cfg.str(['onchain_owner_keypair'], { base });
+    const ownerKeypair = cfg.str(['onchain_owner_keypair'], { base, label: label('onchain_owner_keypair') });
     return { id, collateral, ownerKeypair: ownerKeypair ? path.resolve(ownerKeypair) : null, ownerKeyWhere: ownerKeyRef ? ownerKeyRef.where() : null };
   });
   return { enabled, rpcUrl, commitment, keysDir, manifest, allowance, vaultFloat, accounts };
@@ -166,19 +180,20 @@ class Chain {
     }
     const h = await this.rpc.call('getBlockHeight', [{ commitment: this.commitment }]);
     await this.confirm(signature, h + 150, `airdrop to ${what}`);
-    this.log(`  airdropped ${FEE_PAYER_AIRDROP_LAMPORTS / web3.LAMPORTS_PER_SOL} SOL to ${what}`);
+    this.log(`  airdropped ${FEE_PAYER_AIRDROP_LAMPORTS / LAMPORTS_PER_SOL} SOL to ${what}`);
   }
 }
 
 // ------------------------------------------------------------------ setup
 
-async function setup({ config, rpc: rpcOverride, reapprove = false, log = console.log }) {
+async function setup({ config, rpc: rpcOverride, reapprove = false, waitMs = 10000, log = console.log }) {
   const s = readSettings(config, rpcOverride);
   if (!s.enabled) {
     log('settlement.enabled is false: nothing to set up');
     return null;
   }
-  const rpc = new RpcClient(s.rpcUrl, { connectRetryMs: 10000 });
+  loadSolana();
+  const rpc = new RpcClient(s.rpcUrl, { connectRetryMs: waitMs });
   const chain = new Chain(rpc, s.commitment, log);
   const genesisHash = await rpc.call('getGenesisHash');
   log(`setup against ${s.rpcUrl} (genesis ${genesisHash}, commitment ${s.commitment})`);
@@ -208,7 +223,7 @@ async function setup({ config, rpc: rpcOverride, reapprove = false, log = consol
     await chain.send(
       [
         web3.SystemProgram.createAccount({ fromPubkey: auth.publicKey, newAccountPubkey: mint, lamports: rent, space: spl.MINT_SIZE, programId: spl.TOKEN_PROGRAM_ID }),
-        spl.createInitializeMint2Instruction(mint, DECIMALS, mintAuthority.kp.publicKey, null, spl.TOKEN_PROGRAM_ID),
+        spl.initializeMint2(mint, DECIMALS, mintAuthority.kp.publicKey),
       ],
       [auth, mintKey.kp],
       `create mint ${mint.toBase58()}`,
@@ -216,16 +231,16 @@ async function setup({ config, rpc: rpcOverride, reapprove = false, log = consol
   }
 
   // The vault: the authority's associated token account, funded with the float when created.
-  const vault = spl.getAssociatedTokenAddressSync(mint, auth.publicKey);
+  const vault = spl.associatedTokenAddress(mint, auth.publicKey);
   const vaultAcc = await chain.account(vault);
   if (vaultAcc) {
     const ta = token.decodeTokenAccount(vaultAcc.owner, vaultAcc.data);
     if (!ta || ta.mint !== mint.toBase58() || ta.owner !== auth.publicKey.toBase58()) throw new SetupError(`vault ${vault.toBase58()} exists but is not the authority's token account for the mint`);
     log(`vault ${vault.toBase58()} exists (balance ${token.uiAmountString(ta.amount, DECIMALS)})`);
   } else {
-    const ixs = [spl.createAssociatedTokenAccountIdempotentInstruction(auth.publicKey, vault, auth.publicKey, mint)];
-    if (s.vaultFloat > 0n) ixs.push(spl.createMintToCheckedInstruction(mint, vault, mintAuthority.kp.publicKey, s.vaultFloat, DECIMALS));
-    await chain.send(ixs, [auth, mintAuthority.kp], `create vault ${vault.toBase58()} with float ${token.uiAmountString(s.vaultFloat, DECIMALS)}`);
+    const ixs = [spl.createAssociatedTokenAccountIdempotent(auth.publicKey, vault, auth.publicKey, mint)];
+    if (s.vaultFloat > 0n) ixs.push(spl.mintToChecked(mint, vault, mintAuthority.kp.publicKey, s.vaultFloat, DECIMALS));
+    await chain.send(ixs, s.vaultFloat > 0n ? [auth, mintAuthority.kp] : [auth], `create vault ${vault.toBase58()} with float ${token.uiAmountString(s.vaultFloat, DECIMALS)}`);
   }
 
   // The accounts.
@@ -235,21 +250,21 @@ async function setup({ config, rpc: rpcOverride, reapprove = false, log = consol
     let ownerFile;
     if (a.ownerKeypair) {
       ownerFile = a.ownerKeypair;
-      if (!fs.existsSync(ownerFile)) throw new SetupError(`${a.ownerKeyWhere}: accounts.onchain_owner_keypair: ${ownerFile} does not exist`);
+      if (!fs.existsSync(ownerFile)) throw new SetupError(`${a.ownerKeyWhere}: onchain_owner_keypair: ${ownerFile} does not exist`);
       owner = readKeypair(ownerFile, a.ownerKeyWhere);
     } else {
       ownerFile = keyFile(path.join('accounts', `${a.id}.json`));
       owner = loadOrCreateKeypair(ownerFile).kp;
     }
-    const ata = spl.getAssociatedTokenAddressSync(mint, owner.publicKey);
+    const ata = spl.associatedTokenAddress(mint, owner.publicKey);
     const acc = await chain.account(ata);
     if (!acc) {
-      const ixs = [spl.createAssociatedTokenAccountIdempotentInstruction(auth.publicKey, ata, owner.publicKey, mint)];
-      if (a.collateral > 0n) ixs.push(spl.createMintToCheckedInstruction(mint, ata, mintAuthority.kp.publicKey, a.collateral, DECIMALS));
-      ixs.push(spl.createApproveCheckedInstruction(ata, mint, auth.publicKey, owner.publicKey, s.allowance, DECIMALS));
+      const ixs = [spl.createAssociatedTokenAccountIdempotent(auth.publicKey, ata, owner.publicKey, mint)];
+      if (a.collateral > 0n) ixs.push(spl.mintToChecked(mint, ata, mintAuthority.kp.publicKey, a.collateral, DECIMALS));
+      ixs.push(spl.approveChecked(ata, mint, auth.publicKey, owner.publicKey, s.allowance, DECIMALS));
       await chain.send(
         ixs,
-        [auth, mintAuthority.kp, owner],
+        a.collateral > 0n ? [auth, mintAuthority.kp, owner] : [auth, owner],
         `${a.id}: token account ${ata.toBase58()}, ${token.uiAmountString(a.collateral, DECIMALS)} USDC, allowance ${token.uiAmountString(s.allowance, DECIMALS)}`,
       );
     } else {
@@ -257,7 +272,7 @@ async function setup({ config, rpc: rpcOverride, reapprove = false, log = consol
       if (!ta || ta.mint !== mint.toBase58() || ta.owner !== owner.publicKey.toBase58()) throw new SetupError(`${a.id}: ${ata.toBase58()} exists but is not the owner's token account for the mint`);
       if (reapprove || ta.delegate !== auth.publicKey.toBase58()) {
         await chain.send(
-          [spl.createApproveCheckedInstruction(ata, mint, auth.publicKey, owner.publicKey, s.allowance, DECIMALS)],
+          [spl.approveChecked(ata, mint, auth.publicKey, owner.publicKey, s.allowance, DECIMALS)],
           [auth, owner],
           `${a.id}: approve allowance ${token.uiAmountString(s.allowance, DECIMALS)}`,
         );
@@ -303,6 +318,7 @@ async function main() {
         config: { type: 'string' },
         rpc: { type: 'string' },
         reapprove: { type: 'boolean' },
+        wait: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -319,16 +335,21 @@ async function main() {
     process.stderr.write(`--config is required\n${USAGE}\n`);
     process.exit(2);
   }
+  if (values.wait !== undefined && !/^\d+$/.test(values.wait)) {
+    process.stderr.write(`--wait: expected milliseconds, got "${values.wait}"\n`);
+    process.exit(2);
+  }
   try {
     const m = await setup({
       config: values.config,
       rpc: values.rpc,
       reapprove: !!values.reapprove,
+      waitMs: values.wait === undefined ? 10000 : Number(values.wait),
       log: values.quiet ? () => {} : (x) => process.stdout.write(`${x}\n`),
     });
     if (values.quiet && m) process.stdout.write(`${path.resolve(readSettings(values.config, values.rpc).manifest)}\n`);
   } catch (e) {
-    const known = e instanceof SetupError || e instanceof ConfigError || e instanceof RpcCallError;
+    const known = e instanceof SetupError || e instanceof ConfigError || e instanceof RpcCallError || e instanceof RpcTransportError;
     process.stderr.write(`setup failed: ${known ? e.message : e.stack || e}\n`);
     process.exit(1);
   }
