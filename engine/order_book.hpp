@@ -168,6 +168,7 @@ MatchResult OrderBook::match(const Aggressor& a, Handler& h) {
     while (qty > 0 && s != nil) {
       BookOrder& m = pool_.node(s);
       const uint32_t next = m.next;
+      if (next != nil) __builtin_prefetch(&pool_.node(next));
       if (a.stp != StpMode::none && self_trade(a, m)) [[unlikely]] {
         if (a.stp == StpMode::cancel_aggressing) return {qty, true};
         if (a.stp == StpMode::decrement_and_cancel) {

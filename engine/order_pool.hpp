@@ -57,7 +57,10 @@ class OrderPool {
     }
     return uint32_t(nodes_.push());
   }
-  void release(uint32_t s) { free_.push_back(s); }
+  void release(uint32_t s) {
+    nodes_[s].id = 0;  // ids start at 1: 0 marks a free node, so stale ring entries never match
+    free_.push_back(s);
+  }
 
   BookOrder& node(uint32_t s) { return nodes_[s]; }
   const BookOrder& node(uint32_t s) const { return nodes_[s]; }
@@ -65,7 +68,7 @@ class OrderPool {
   /// Slot of the resting order with this id, or nil.
   uint32_t find(OrderId id) const {
     const uint32_t e = ring_[id & ring_mask];
-    if (e != 0 && nodes_[e - 1].id == id) return e - 1;
+    if (e != 0 && nodes_[e - 1].id == id && id != 0) return e - 1;
     if (overflow_.empty()) [[likely]] return nil;
     auto it = overflow_.find(id);
     return it == overflow_.end() ? nil : it->second;
@@ -73,19 +76,19 @@ class OrderPool {
   void index(OrderId id, uint32_t slot) {
     uint32_t& e = ring_[id & ring_mask];
     if (e != 0) {
-      // An order from a previous turn of the ring still rests here: park it in the overflow.
+      // Stale entries (their node released, or reused for an id elsewhere in the ring) are
+      // simply overwritten; an order from a previous turn of the ring that still rests here is
+      // parked in the overflow.
       const BookOrder& old = nodes_[e - 1];
-      if (old.id != id) overflow_.emplace(old.id, e - 1);
+      if (old.id != 0 && old.id != id && (old.id & ring_mask) == (id & ring_mask))
+        overflow_.emplace(old.id, e - 1);
     }
     e = slot + 1;
   }
+  /// Forgets an order that leaves the book. The ring entry is left stale (find() checks the
+  /// node's id, which release() clears), saving a write to a cold cache line per removal.
   void unindex(OrderId id) {
-    uint32_t& e = ring_[id & ring_mask];
-    if (e != 0 && nodes_[e - 1].id == id) {
-      e = 0;
-    } else {
-      overflow_.erase(id);
-    }
+    if (!overflow_.empty()) [[unlikely]] overflow_.erase(id);
   }
 
  private:
