@@ -7,17 +7,11 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <variant>
 
 #include "settlement/solana/pubkey.hpp"
 #include "settlement/solana/result.hpp"
 
 namespace qd::solana {
-
-using Status = Result<std::monostate>;
-inline Status ok_status() {
-  return std::monostate{};
-}
 
 class Keypair {
  public:

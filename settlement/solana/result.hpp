@@ -47,4 +47,10 @@ class [[nodiscard]] Result {
   std::variant<T, E> v_;
 };
 
+/// Success or an error, for operations that produce no value.
+using Status = Result<std::monostate>;
+inline Status ok_status() {
+  return std::monostate{};
+}
+
 }  // namespace qd::solana
