@@ -174,7 +174,7 @@ class Chain extends EventEmitter {
     this.tracked.add(b58.encode(this.faucet.publicKey));
     const blockhash = b58.encode(crypto.createHash('sha256').update(b58.decode(this.genesisHash)).update(u64le(0)).digest());
     this._pushBlock({ slot: 0, height: 0, parentSlot: 0, blockhash, blockTime: Math.floor(Date.now() / 1000) });
-    this._setClock();
+    this._setSysvars();
     this.dirty = true;
   }
 
@@ -204,7 +204,7 @@ class Chain extends EventEmitter {
     for (const rec of state.transactions) this._indexRecord(rec);
     this.hooks = { drop: 0, delayCount: 0, delayBlocks: 0, ...(h.hooks || {}) };
     this.delayed = (h.delayed || []).map((d) => ({ ...d, raw: Buffer.from(d.raw, 'base64') }));
-    this._setClock();
+    this._setSysvars();
     this.opts.log(`loaded ${file}: slot ${this.tip.slot}, height ${this.tip.height}, ${this.txs.size} transactions`);
     if (!h.clean) {
       // Stopped without a final save: blocks produced after the last save are lost. Skip ahead
@@ -301,15 +301,22 @@ class Chain extends EventEmitter {
     return i >= 0 && i < this.blocks.length ? this.blocks[i] : null;
   }
 
-  _setClock() {
+  /** Points the runtime's Clock and SlotHashes sysvars at the tip. */
+  _setSysvars() {
     const t = this.tip;
     const epoch = BigInt(Math.floor(t.slot / SLOTS_PER_EPOCH));
     const first = this.blocks[0];
     this.svm.setClock(new Clock(BigInt(t.slot), BigInt(first.blockTime), epoch, epoch + 1n, BigInt(t.blockTime)));
+    // SlotHashes (newest first, at most 512): e.g. address lookup table creation checks it.
+    const hashes = [];
+    for (let i = this.blocks.length - 1; i >= 0 && hashes.length < 512; i--) {
+      hashes.push({ slot: BigInt(this.blocks[i].slot), hash: this.blocks[i].blockhash });
+    }
+    this.svm.setSlotHashes(hashes);
   }
 
   /** Produces one block: new slot (sometimes skipping one), height + 1, a new blockhash. */
-  produceBlock() {
+  produceBlock({ sysvars = true } = {}) {
     const prev = this.tip;
     const height = prev.height + 1;
     const skip = this.opts.skipSlotEvery > 0 && height % this.opts.skipSlotEvery === 0;
@@ -317,11 +324,12 @@ class Chain extends EventEmitter {
     const blockhash = b58.encode(crypto.createHash('sha256').update(b58.decode(prev.blockhash)).update(u64le(slot)).digest());
     const blockTime = Math.max(prev.blockTime, Math.floor(Date.now() / 1000));
     const blk = this._pushBlock({ slot, height, parentSlot: prev.slot, blockhash, blockTime });
-    this._setClock();
+    if (sysvars) this._setSysvars();
     // Transactions held back by localnet_delayNextTransactions land when due.
     if (this.delayed.length) {
       const due = this.delayed.filter((d) => d.dueHeight <= height);
       if (due.length) {
+        if (!sysvars) this._setSysvars();
         this.delayed = this.delayed.filter((d) => d.dueHeight > height);
         for (const d of due) this.land(wire.parseTransaction(d.raw), d.raw);
         this.dirty = true;
@@ -336,7 +344,9 @@ class Chain extends EventEmitter {
   advance(count) {
     this.deferSave++;
     try {
-      for (let i = 0; i < count; i++) this.produceBlock();
+      // Sysvars are only needed where a transaction can run: at the last block (and where a
+      // delayed transaction lands, which produceBlock handles).
+      for (let i = 0; i < count; i++) this.produceBlock({ sysvars: i === count - 1 });
     } finally {
       this.deferSave--;
     }

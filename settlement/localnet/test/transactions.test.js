@@ -241,6 +241,41 @@ test('transactions against the real SVM', async (t) => {
     assert.equal((await s.call('getBalance', [to.toBase58(), { commitment: 'processed' }])).value, 1_004_242);
   });
 
+  await t.test('v0 transaction with an address lookup table: loaded addresses in history', async () => {
+    const slot = await s.call('getSlot', [{ commitment: 'processed' }]);
+    const [createIx, table] = web3.AddressLookupTableProgram.createLookupTable({ authority: f.payer.publicKey, payer: f.payer.publicKey, recentSlot: slot });
+    const dests = [web3.Keypair.generate().publicKey, web3.Keypair.generate().publicKey];
+    const extendIx = web3.AddressLookupTableProgram.extendLookupTable({ payer: f.payer.publicKey, authority: f.payer.publicKey, lookupTable: table, addresses: dests });
+    await send(s, await buildTx(s, [createIx, extendIx], [f.payer]));
+    await s.call('localnet_advanceBlocks', [{ count: 1 }]);
+    const info = await s.call('getAccountInfo', [table.toBase58(), { commitment: 'processed', encoding: 'base64' }]);
+    const lut = new web3.AddressLookupTableAccount({ key: table, state: web3.AddressLookupTableAccount.deserialize(Buffer.from(info.value.data[0], 'base64')) });
+    assert.equal(lut.state.addresses.length, 2);
+    const { blockhash } = await latestBlockhash(s);
+    const msg = new web3.TransactionMessage({
+      payerKey: f.payer.publicKey,
+      recentBlockhash: blockhash,
+      instructions: [
+        web3.SystemProgram.transfer({ fromPubkey: f.payer.publicKey, toPubkey: dests[0], lamports: 1_000_000 }),
+        web3.SystemProgram.transfer({ fromPubkey: f.payer.publicKey, toPubkey: dests[1], lamports: 2_000_000 }),
+      ],
+    }).compileToV0Message([lut]);
+    assert.equal(msg.addressTableLookups.length, 1);
+    const vtx = new web3.VersionedTransaction(msg);
+    vtx.sign([f.payer]);
+    const sig = await s.call('sendTransaction', [Buffer.from(vtx.serialize()).toString('base64'), { encoding: 'base64', preflightCommitment: 'processed' }]);
+    await s.call('localnet_advanceBlocks', [{ count: 1 }]);
+    const tx = await s.call('getTransaction', [sig, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 }]);
+    assert.equal(tx.meta.err, null);
+    assert.deepEqual(tx.meta.loadedAddresses, { writable: dests.map((d) => d.toBase58()), readonly: [] });
+    assert.equal(tx.transaction.message.addressTableLookups[0].accountKey, table.toBase58());
+    assert.equal(tx.meta.postBalances.length, tx.transaction.message.accountKeys.length + 2);
+    assert.deepEqual(tx.meta.postBalances.slice(-2), [1_000_000, 2_000_000]);
+    assert.equal((await s.call('getBalance', [dests[1].toBase58(), { commitment: 'confirmed' }])).value, 2_000_000);
+    const hist = await s.call('getSignaturesForAddress', [dests[0].toBase58(), { commitment: 'confirmed' }]);
+    assert.deepEqual(hist.map((h) => h.signature), [sig]);
+  });
+
   await t.test('getRecentPrioritizationFees reflects compute unit prices', async () => {
     const to = web3.Keypair.generate().publicKey;
     const built = await buildTx(
