@@ -40,6 +40,9 @@ class Exchange {
   size_t live_orders() const { return orders_.size(); }
   OrderId next_order_id() const { return next_order_id_; }
   std::optional<MarketId> find_market(std::string_view symbol) const;
+  /// Command time at which a ClockTick would next change something (an expiry), or INT64_MAX.
+  /// The sequencer sequences ticks only when one is due, so an idle venue journals nothing.
+  TimestampNs next_deadline() const { return expiries_.next(); }
 
  private:
   struct Market {

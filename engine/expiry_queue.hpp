@@ -2,6 +2,7 @@
 // Day and GTD orders by expiry time. Entries are not removed when an order leaves early; the
 // exchange checks each popped id against its live orders instead (cheaper than a search).
 
+#include <cstdint>
 #include <queue>
 #include <utility>
 #include <vector>
@@ -13,6 +14,8 @@ namespace qd {
 class ExpiryQueue {
  public:
   void add(TimestampNs at, OrderId id) { heap_.emplace(at, id); }
+  /// Earliest pending expiry, or INT64_MAX.
+  TimestampNs next() const { return heap_.empty() ? INT64_MAX : heap_.top().first; }
   /// Pops every entry due at or before now, earliest first (ties by id).
   std::vector<OrderId> take_due(TimestampNs now) {
     std::vector<OrderId> due;

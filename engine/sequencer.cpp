@@ -106,7 +106,7 @@ void Sequencer::engine_loop() {
 
     const TimestampNs now = options_.clock();
     if (now >= next_tick) {
-      bodies.push_back(ClockTick{});
+      if (now >= exchange_.next_deadline()) bodies.push_back(ClockTick{});
       next_tick = now + options_.clock_tick_interval_ns;
     }
     if (!bodies.empty()) {

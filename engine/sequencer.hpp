@@ -25,7 +25,8 @@ struct SequencerOptions {
   /// Group commit: with fewer than max_batch waiting, wait at most this long for more before
   /// committing. 0 commits at once (the commit's own duration still batches what arrives).
   int64_t batch_max_delay_ns = 0;
-  int64_t clock_tick_interval_ns = 1'000'000'000;  ///< a ClockTick is sequenced this often
+  /// How often the engine checks for due deadlines; a ClockTick is sequenced only when one is due.
+  int64_t clock_tick_interval_ns = 1'000'000'000;
   std::function<TimestampNs()> clock; ///< wall clock in ns since the epoch; default system_clock
 };
 

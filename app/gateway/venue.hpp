@@ -1,0 +1,51 @@
+#pragma once
+// The composition root of the gateway process: builds the engine from the validated config,
+// rebuilds its state from the journal, and wires the sequencer to its edges (FIX sessions and,
+// as they come, risk, settlement, metrics and the admin socket). main() only parses arguments
+// and waits for signals.
+
+#include <memory>
+#include <string>
+
+#include "app/config/venue_config.hpp"
+#include "engine/exchange.hpp"
+#include "engine/replay.hpp"
+#include "engine/sequencer.hpp"
+#include "engine/sqlite_journal.hpp"
+#include "fix/gateway.hpp"
+
+namespace qd {
+
+/// The engine's view of the configured markets and accounts.
+ExchangeSpec exchange_spec_from(const VenueConfig& config);
+
+class Venue {
+ public:
+  /// Opens the journal and replays it; throws std::runtime_error (with the file and reason) when
+  /// the journal cannot be opened or does not replay to what it recorded.
+  explicit Venue(VenueConfig config);
+  ~Venue();
+
+  /// Starts the engine and then the FIX listeners.
+  void start();
+  /// Stops accepting, lets cancel-on-disconnect finish, drains and stops the engine.
+  void stop();
+
+  const ReplayStats& replayed() const { return replayed_; }
+  Sequencer& sequencer() { return *sequencer_; }
+  fix::Gateway& gateway() { return *gateway_; }
+  const VenueConfig& config() const { return config_; }
+
+ private:
+  void seed_new_journal();
+
+  VenueConfig config_;
+  std::unique_ptr<SqliteJournal> journal_;
+  std::unique_ptr<Exchange> exchange_;
+  std::unique_ptr<Sequencer> sequencer_;
+  std::unique_ptr<fix::Gateway> gateway_;
+  ReplayStats replayed_;
+  bool started_ = false;
+};
+
+}  // namespace qd
