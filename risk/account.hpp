@@ -71,9 +71,9 @@ struct VenueFeeAccount {
 
 /// Money entering and leaving the system, for the conservation invariant.
 struct MoneyLedger {
-  Quote deposits;        ///< 1e-6 USDC
-  Quote withdrawals;     ///< 1e-6 USDC
-  Quote socialized_loss; ///< deficits no one paid: flat accounts reset from negative to zero
+  Quote deposits;         ///< 1e-6 USDC
+  Quote withdrawals;      ///< 1e-6 USDC
+  Quote socialized_loss;  ///< deficits no one paid: flat accounts reset from negative to zero
 };
 
 }  // namespace qd::risk

@@ -9,7 +9,8 @@ namespace qd::risk {
 
 int64_t adl_score(const Position& position, Price mark, Quote equity) {
   if (position.base.raw == 0 || position.quote_entry.raw == 0) return 0;
-  Wide pnl = div_floor(Wide(position.base) * Wide(mark), QTY_PRECISION) - Wide(position.quote_entry);
+  Wide pnl =
+      div_floor(Wide(position.base) * Wide(mark), QTY_PRECISION) - Wide(position.quote_entry);
   Wide pnl_ppm = div_trunc(pnl * PPM, wabs(Wide(position.quote_entry)));
   Wide notional = div_ceil(wabs(Wide(position.base) * Wide(mark)), QTY_PRECISION);
   Wide eq = wmax(Wide(equity), 1);

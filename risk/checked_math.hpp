@@ -102,7 +102,9 @@ constexpr Wide wabs(Wide a) {
   return a.value() < 0 ? -a : a;
 }
 /// lo <= hi is the caller's promise.
-constexpr Wide wclamp(Wide v, Wide lo, Wide hi) { return wmin(wmax(v, lo), hi); }
+constexpr Wide wclamp(Wide v, Wide lo, Wide hi) {
+  return wmin(wmax(v, lo), hi);
+}
 
 /// Largest r with r*r <= v; fails for negative v. Newton's iteration on unsigned 128 bits.
 constexpr Wide isqrt_floor(Wide v) {

@@ -21,7 +21,8 @@ std::optional<Price> impact_price(std::span<const BookLevel> levels, Quote notio
     if (!need.ok() || !level.ok()) return std::nullopt;
     if (level.value() >= need.value()) {
       // Selling into bids: more base for the notional = a lower average (round base up).
-      Wide part = taker == Side::sell ? div_ceil(need, Wide(l.price)) : div_floor(need, Wide(l.price));
+      Wide part =
+          taker == Side::sell ? div_ceil(need, Wide(l.price)) : div_floor(need, Wide(l.price));
       base = base + part;
       if (!base.ok() || base.value() <= 0) return std::nullopt;
       Wide avg = taker == Side::sell ? div_floor(target, base) : div_ceil(target, base);
@@ -33,8 +34,7 @@ std::optional<Price> impact_price(std::span<const BookLevel> levels, Quote notio
   return std::nullopt;
 }
 
-std::optional<int64_t> premium_sample(Price oracle, Price impact_bid, Price impact_ask,
-                                      Price mid) {
+std::optional<int64_t> premium_sample(Price oracle, Price impact_bid, Price impact_ask, Price mid) {
   if (oracle.raw <= 0) return std::nullopt;
   const Price bid = impact_bid.raw > 0 ? impact_bid : mid;
   const Price ask = impact_ask.raw > 0 ? impact_ask : mid;
@@ -60,15 +60,16 @@ std::optional<int64_t> funding_rate_per_interval(int64_t rate_8h, TimestampNs in
   Wide rate = div_trunc(Wide(rate_8h) * interval_ns, NS_PER_8_HOURS);
   Wide time_cap = div_trunc(Wide(params.max_hourly_rate) * interval_ns, NS_PER_HOUR);
   // 0.75 x (IM - MM): bps x 1e5 = 1e-9 scale.
-  Wide margin_cap =
-      div_trunc(Wide(initial_ratio_bps - maintenance_ratio_bps) * (RATE_PRECISION / BPS) *
-                    params.margin_cap_bps,
-                BPS);
+  Wide margin_cap = div_trunc(Wide(initial_ratio_bps - maintenance_ratio_bps) *
+                                  (RATE_PRECISION / BPS) * params.margin_cap_bps,
+                              BPS);
   Wide cap = wmax(wmin(time_cap, margin_cap), 0);
   return to_i64(wclamp(rate, -cap, cap));
 }
 
-Wide funding_index_delta(int64_t rate, Price oracle_twap) { return Wide(rate) * Wide(oracle_twap); }
+Wide funding_index_delta(int64_t rate, Price oracle_twap) {
+  return Wide(rate) * Wide(oracle_twap);
+}
 
 std::optional<Quote> funding_payment(Qty base, i128 last_index, i128 index) {
   Wide delta = Wide::of(index) - Wide::of(last_index);

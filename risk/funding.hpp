@@ -27,13 +27,13 @@
 namespace qd::risk {
 
 struct FundingParams {
-  TimestampNs interval_ns = NS_PER_HOUR;           ///< paid at multiples of this (UTC aligned)
+  TimestampNs interval_ns = NS_PER_HOUR;  ///< paid at multiples of this (UTC aligned)
   TimestampNs sample_interval_ns = 5 * NS_PER_SECOND;
   Quote impact_margin_notional{500 * QUOTE_PRECISION};  ///< / initial ratio = impact notional
-  int64_t interest_8h = 100'000;                   ///< 0.01% per 8 h, 1e-9
-  int64_t premium_clamp_8h = 500'000;              ///< +/- 0.05% per 8 h, 1e-9
-  int64_t max_hourly_rate = 1'250'000;             ///< 0.125% per hour, 1e-9
-  int64_t margin_cap_bps = 7'500;                  ///< cap at 75% of (initial - maintenance)
+  int64_t interest_8h = 100'000;                        ///< 0.01% per 8 h, 1e-9
+  int64_t premium_clamp_8h = 500'000;                   ///< +/- 0.05% per 8 h, 1e-9
+  int64_t max_hourly_rate = 1'250'000;                  ///< 0.125% per hour, 1e-9
+  int64_t margin_cap_bps = 7'500;                       ///< cap at 75% of (initial - maintenance)
 };
 
 /// impact margin notional / initial ratio, rounded down (5,000 USDC at 10%).

@@ -19,8 +19,8 @@ std::optional<Qty> round_up_to_lot(Qty qty, Qty lot) {
 }
 
 std::optional<Qty> base_to_cover_shortage(Quote shortage, Price mark, int64_t maintenance_bps,
-                                          int64_t buffer_bps, int64_t liquidation_fee_bps,
-                                          Qty lot, Qty position_base) {
+                                          int64_t buffer_bps, int64_t liquidation_fee_bps, Qty lot,
+                                          Qty position_base) {
   const Qty held(position_base.raw < 0 ? -position_base.raw : position_base.raw);
   if (shortage.raw <= 0 || held.raw == 0) return Qty(0);
   if (mark.raw <= 0) return std::nullopt;
@@ -52,7 +52,8 @@ std::optional<Price> fillable_price(Qty position_base, Price mark, Quote equity,
 
 std::optional<Price> round_limit_to_tick(Price limit, Side side, Price tick) {
   if (tick.raw <= 0) return std::nullopt;
-  Wide ticks = side == Side::sell ? div_ceil(Wide(limit), Wide(tick)) : div_floor(Wide(limit), Wide(tick));
+  Wide ticks =
+      side == Side::sell ? div_ceil(Wide(limit), Wide(tick)) : div_floor(Wide(limit), Wide(tick));
   Wide p = ticks * Wide(tick);
   if (p.ok() && p.value() <= 0) p = Wide(tick);
   return to_fixed<Price>(p);

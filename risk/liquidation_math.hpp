@@ -21,8 +21,8 @@ std::optional<Quote> liquidation_shortage(Quote maintenance, Quote buffer, Quote
 /// shortage / (mark x (maintenance_bps + buffer_bps - fee)), rounded up to the lot and capped at
 /// |position|. The whole position when closing frees no margin net of the fee.
 std::optional<Qty> base_to_cover_shortage(Quote shortage, Price mark, int64_t maintenance_bps,
-                                          int64_t buffer_bps, int64_t liquidation_fee_bps,
-                                          Qty lot, Qty position_base);
+                                          int64_t buffer_bps, int64_t liquidation_fee_bps, Qty lot,
+                                          Qty position_base);
 
 /// dYdX's fillable price, the worst price the liquidation order accepts:
 /// (position notional - ABR x spread x position maintenance) / size, with

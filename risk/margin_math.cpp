@@ -16,15 +16,15 @@ std::optional<Quote> pnl_for_initial_margin(Quote pnl, int64_t gain_weight_bps) 
 
 std::optional<Qty> worst_case_base(Qty base, Qty open_bids, Qty open_asks) {
   if (open_bids.raw < 0 || open_asks.raw < 0) return std::nullopt;
-  return to_fixed<Qty>(wmax(wabs(Wide(base) + Wide(open_bids)), wabs(Wide(base) - Wide(open_asks))));
+  return to_fixed<Qty>(
+      wmax(wabs(Wide(base) + Wide(open_bids)), wabs(Wide(base) - Wide(open_asks))));
 }
 
 std::optional<Quote> notional_abs_ceil(Qty base, Price price) {
   return to_fixed<Quote>(div_ceil(wabs(Wide(base) * Wide(price)), QTY_PRECISION));
 }
 
-std::optional<int64_t> size_premium_ratio_ppm(int64_t ratio_bps, int64_t imf_factor_ppm,
-                                              Qty size) {
+std::optional<int64_t> size_premium_ratio_ppm(int64_t ratio_bps, int64_t imf_factor_ppm, Qty size) {
   if (ratio_bps < 0 || imf_factor_ppm < 0 || size.raw < 0) return std::nullopt;
   Wide r = Wide(ratio_bps) * (PPM / BPS);
   if (imf_factor_ppm == 0) return to_i64(r);
@@ -86,8 +86,8 @@ std::optional<Quote> free_collateral(Quote equity_initial, Quote initial_require
   return to_fixed<Quote>(Wide(equity_initial) - Wide(initial_requirement));
 }
 
-std::optional<Price> liquidation_price(Qty base, Price mark, Quote equity,
-                                       Quote other_maintenance, int64_t maintenance_ratio_bps) {
+std::optional<Price> liquidation_price(Qty base, Price mark, Quote equity, Quote other_maintenance,
+                                       int64_t maintenance_ratio_bps) {
   if (base.raw == 0 || maintenance_ratio_bps >= BPS || maintenance_ratio_bps < 0) {
     return std::nullopt;
   }

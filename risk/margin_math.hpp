@@ -40,28 +40,28 @@ std::optional<Quote> margin_requirement_ceil(Quote notional, int64_t ratio_ppm);
 /// Everything the margin of one position (with its resting orders) depends on.
 struct PositionMarginInput {
   Position position;
-  Qty open_bids;                  ///< resting buy quantity, 1e-9 base
-  Qty open_asks;                  ///< resting sell quantity, 1e-9 base
-  Price mark;                     ///< 1e-6, > 0
+  Qty open_bids;  ///< resting buy quantity, 1e-9 base
+  Qty open_asks;  ///< resting sell quantity, 1e-9 base
+  Price mark;     ///< 1e-6, > 0
   int64_t initial_ratio_bps = 1000;
   int64_t maintenance_ratio_bps = 500;
-  int64_t imf_factor_ppm = 0;     ///< size premium on the initial ratio
+  int64_t imf_factor_ppm = 0;  ///< size premium on the initial ratio
   int64_t gain_weight_bps = 10'000;
-  Qty open_interest;              ///< the market's per-side open interest, for the ramp
+  Qty open_interest;  ///< the market's per-side open interest, for the ramp
   Qty oi_ramp_lower;
   Qty oi_ramp_upper;
 };
 
 struct PositionMargin {
-  Quote pnl;                       ///< unrealized at mark
-  Quote pnl_initial;               ///< gains weighted for initial margin
-  Quote notional;                  ///< |base| x mark, rounded up
-  Qty worst_case_base;             ///< with resting orders
-  Quote worst_case_notional;       ///< worst_case_base x mark, rounded up
-  int64_t initial_ratio_ppm = 0;   ///< after size premium and OI ramp
-  Quote initial_requirement;       ///< worst_case_notional x initial ratio
-  Quote maintenance_requirement;   ///< worst_case_notional x maintenance ratio
-  Quote maintenance_positions_only;///< notional x maintenance ratio (orders cancelled)
+  Quote pnl;                         ///< unrealized at mark
+  Quote pnl_initial;                 ///< gains weighted for initial margin
+  Quote notional;                    ///< |base| x mark, rounded up
+  Qty worst_case_base;               ///< with resting orders
+  Quote worst_case_notional;         ///< worst_case_base x mark, rounded up
+  int64_t initial_ratio_ppm = 0;     ///< after size premium and OI ramp
+  Quote initial_requirement;         ///< worst_case_notional x initial ratio
+  Quote maintenance_requirement;     ///< worst_case_notional x maintenance ratio
+  Quote maintenance_positions_only;  ///< notional x maintenance ratio (orders cancelled)
 };
 
 /// The initial ratio is max(size premium ratio, OI-ramped base ratio); the size premium applies
@@ -76,8 +76,8 @@ std::optional<Quote> free_collateral(Quote equity_initial, Quote initial_require
 /// short: rounded down (both toward the mark: warns early). 0 when the answer is not positive
 /// (a long that cannot be liquidated). equity and other_maintenance at the current mark; flat or
 /// mm_ratio_bps >= 100% gives nullopt.
-std::optional<Price> liquidation_price(Qty base, Price mark, Quote equity,
-                                       Quote other_maintenance, int64_t maintenance_ratio_bps);
+std::optional<Price> liquidation_price(Qty base, Price mark, Quote equity, Quote other_maintenance,
+                                       int64_t maintenance_ratio_bps);
 
 /// The price at which closing base leaves the account's equity at zero: mark - equity / base.
 /// Long rounded up, short rounded down, so closing there never leaves the account negative.

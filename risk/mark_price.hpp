@@ -40,7 +40,7 @@ struct BookTop {
 /// The basis EMA of one market.
 struct BasisEma {
   bool seeded = false;
-  int64_t basis = 0;          ///< EMA of (mid - oracle), 1e-6 USDC, signed
+  int64_t basis = 0;  ///< EMA of (mid - oracle), 1e-6 USDC, signed
   TimestampNs sample_time = 0;
 };
 

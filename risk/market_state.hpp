@@ -16,19 +16,19 @@ namespace qd::risk {
 enum class OracleSource : uint8_t { primary, fallback };
 
 struct MarketState {
-  MarketSpec spec;          ///< tick and lot (core)
+  MarketSpec spec;  ///< tick and lot (core)
   MarketRiskParams params;
 
   OracleSourceState primary;
   OracleSourceState fallback;
 
-  BookTop last_top;         ///< the book as of the last update_mark
-  BasisEma basis;           ///< EMA150s of (mid - oracle)
-  Price mark;               ///< 1e-6; valid when has_mark
+  BookTop last_top;  ///< the book as of the last update_mark
+  BasisEma basis;    ///< EMA150s of (mid - oracle)
+  Price mark;        ///< 1e-6; valid when has_mark
   bool has_mark = false;
 
-  i128 funding_index = 0;   ///< cumulative, 1e-15 USDC per whole base unit
-  i128 premium_sum = 0;     ///< sum of this interval's premium samples, 1e-9
+  i128 funding_index = 0;  ///< cumulative, 1e-15 USDC per whole base unit
+  i128 premium_sum = 0;    ///< sum of this interval's premium samples, 1e-9
   int64_t premium_samples = 0;
   bool sampled = false;              ///< a premium sample was ever taken
   TimestampNs last_sample_time = 0;  ///< command time of the last premium sample
@@ -36,7 +36,7 @@ struct MarketState {
   TimestampNs funding_anchor = 0;    ///< start of the current interval (a multiple of it)
   int64_t last_rate = 0;             ///< last interval's rate, 1e-9
 
-  Qty long_open_interest;   ///< sum of long positions = sum of short positions, 1e-9
+  Qty long_open_interest;  ///< sum of long positions = sum of short positions, 1e-9
 
   const OracleSourceState& source(TimestampNs now) const {
     if (fallback.has_reading &&
@@ -45,7 +45,9 @@ struct MarketState {
     }
     return primary;
   }
-  OracleValidity validity(TimestampNs now) const { return source(now).validity(now, params.oracle); }
+  OracleValidity validity(TimestampNs now) const {
+    return source(now).validity(now, params.oracle);
+  }
   /// The effective oracle price (0 when missing).
   Price oracle_price(TimestampNs now) const { return source(now).last.price; }
 };

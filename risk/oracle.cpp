@@ -4,24 +4,36 @@ namespace qd::risk {
 
 const char* to_string(OracleValidity v) {
   switch (v) {
-    case OracleValidity::valid: return "valid";
-    case OracleValidity::stale_for_fills: return "stale for fills";
-    case OracleValidity::stale_for_margin: return "stale for margin";
-    case OracleValidity::too_uncertain: return "too uncertain";
-    case OracleValidity::too_volatile: return "too volatile";
-    case OracleValidity::non_positive: return "non-positive";
-    case OracleValidity::missing: return "missing";
+    case OracleValidity::valid:
+      return "valid";
+    case OracleValidity::stale_for_fills:
+      return "stale for fills";
+    case OracleValidity::stale_for_margin:
+      return "stale for margin";
+    case OracleValidity::too_uncertain:
+      return "too uncertain";
+    case OracleValidity::too_volatile:
+      return "too volatile";
+    case OracleValidity::non_positive:
+      return "non-positive";
+    case OracleValidity::missing:
+      return "missing";
   }
   return "unknown";
 }
 
 const char* to_string(OracleAction a) {
   switch (a) {
-    case OracleAction::increase_risk: return "increase risk";
-    case OracleAction::withdraw: return "withdraw";
-    case OracleAction::liquidate: return "liquidate";
-    case OracleAction::settle_funding: return "settle funding";
-    case OracleAction::value: return "value";
+    case OracleAction::increase_risk:
+      return "increase risk";
+    case OracleAction::withdraw:
+      return "withdraw";
+    case OracleAction::liquidate:
+      return "liquidate";
+    case OracleAction::settle_funding:
+      return "settle funding";
+    case OracleAction::value:
+      return "value";
   }
   return "unknown";
 }
@@ -92,12 +104,14 @@ OracleValidity record_reading(OracleSourceState& s, const OracleReading& r, Time
   s.has_reading = true;
   s.last = r;
   s.at_receipt = assess_at_receipt(r, s.twap, params);
-  s.paused_at_receipt = r.price.raw > 0 && liquidation_paused(r.price, s.twap, params.liquidation_pause_bps);
+  s.paused_at_receipt =
+      r.price.raw > 0 && liquidation_paused(r.price, s.twap, params.liquidation_pause_bps);
   if (r.price.raw > 0) {
     const Price absorbed = clamp_to_band(r.price, s.twap, params.max_volatility_ratio);
     const Price fabsorbed = clamp_to_band(r.price, s.funding_twap, params.max_volatility_ratio);
     auto t = twap_update(s.twap, s.twap_time, absorbed, now, params.twap_period_ns);
-    auto f = twap_update(s.funding_twap, s.twap_time, fabsorbed, now, params.funding_twap_period_ns);
+    auto f =
+        twap_update(s.funding_twap, s.twap_time, fabsorbed, now, params.funding_twap_period_ns);
     if (t) s.twap = *t;
     if (f) s.funding_twap = *f;
     if (now > s.twap_time || s.twap_time == 0) s.twap_time = now;

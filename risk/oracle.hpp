@@ -52,31 +52,35 @@ const char* to_string(OracleAction a);
 /// Reduce-only and risk-reducing orders are never blocked by the oracle.
 constexpr bool oracle_blocks(OracleValidity v, OracleAction a) {
   switch (v) {
-    case OracleValidity::valid: return false;
-    case OracleValidity::stale_for_fills: return a == OracleAction::increase_risk;
+    case OracleValidity::valid:
+      return false;
+    case OracleValidity::stale_for_fills:
+      return a == OracleAction::increase_risk;
     case OracleValidity::stale_for_margin:
     case OracleValidity::too_uncertain:
-    case OracleValidity::too_volatile: return a != OracleAction::value;
+    case OracleValidity::too_volatile:
+      return a != OracleAction::value;
     case OracleValidity::non_positive:
-    case OracleValidity::missing: return true;
+    case OracleValidity::missing:
+      return true;
   }
   return true;
 }
 
 struct OracleParams {
-  int64_t max_volatility_ratio = 5;            ///< valid within [twap / 5, twap x 5]
-  int64_t max_confidence_bps = 200;            ///< 2% of price
+  int64_t max_volatility_ratio = 5;  ///< valid within [twap / 5, twap x 5]
+  int64_t max_confidence_bps = 200;  ///< 2% of price
   TimestampNs margin_staleness_ns = 60 * NS_PER_SECOND;
   TimestampNs fill_staleness_ns = 5 * NS_PER_SECOND;
   TimestampNs twap_period_ns = 300 * NS_PER_SECOND;  ///< the 5-minute TWAP: volatility, pause
   TimestampNs funding_twap_period_ns = NS_PER_HOUR;  ///< the TWAP funding is paid on
-  int64_t liquidation_pause_bps = 5000;        ///< pause liquidations at >= 50% from the 5-min TWAP
+  int64_t liquidation_pause_bps = 5000;  ///< pause liquidations at >= 50% from the 5-min TWAP
 };
 
 /// One update from a price source.
 struct OracleReading {
-  Price price;               ///< 1e-6 USDC per base unit
-  Price confidence;          ///< 1e-6, the source's +/- uncertainty (>= 0)
+  Price price;                   ///< 1e-6 USDC per base unit
+  Price confidence;              ///< 1e-6, the source's +/- uncertainty (>= 0)
   TimestampNs publish_time = 0;  ///< when the source published it (ns)
 };
 

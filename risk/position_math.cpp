@@ -6,11 +6,16 @@ namespace qd::risk {
 
 const char* to_string(PositionChange c) {
   switch (c) {
-    case PositionChange::open: return "open";
-    case PositionChange::increase: return "increase";
-    case PositionChange::reduce: return "reduce";
-    case PositionChange::close: return "close";
-    case PositionChange::flip: return "flip";
+    case PositionChange::open:
+      return "open";
+    case PositionChange::increase:
+      return "increase";
+    case PositionChange::reduce:
+      return "reduce";
+    case PositionChange::close:
+      return "close";
+    case PositionChange::flip:
+      return "flip";
   }
   return "unknown";
 }
@@ -37,8 +42,8 @@ Wide proportion_trunc(Quote amount, Qty part, Qty whole) {
 
 }  // namespace
 
-std::optional<FillEffect> apply_fill_to_position(const Position& p, Side side, Price price,
-                                                 Qty qty, Quote fee) {
+std::optional<FillEffect> apply_fill_to_position(const Position& p, Side side, Price price, Qty qty,
+                                                 Quote fee) {
   auto total = fill_notional(side, price, qty);
   if (!total) return std::nullopt;
   const int64_t dir = side == Side::buy ? 1 : -1;
@@ -71,8 +76,7 @@ std::optional<FillEffect> apply_fill_to_position(const Position& p, Side side, P
       close_notional = Wide(*c);
     }
     Wide released = closing == held ? entry : proportion_trunc(p.quote_entry, closing, held);
-    Wide be_released =
-        closing == held ? be : proportion_trunc(p.quote_break_even, closing, held);
+    Wide be_released = closing == held ? be : proportion_trunc(p.quote_break_even, closing, held);
     // Long closing (sell): receives close_notional for released entry. Short closing (buy): pays
     // close_notional for |released| of entry (negative). Both: -dir * notional - released.
     realized = -(Wide(dir) * close_notional) - released;

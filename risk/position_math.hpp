@@ -44,8 +44,8 @@ struct FillEffect {
 /// < 0 rebate). The fee moves cash and break-even, never the entry. A flip realizes the old side
 /// and opens the remainder at the fill price; the fill's whole fee goes to the new break-even
 /// (Drift). nullopt on non-positive price/qty or overflow.
-std::optional<FillEffect> apply_fill_to_position(const Position& p, Side side, Price price,
-                                                 Qty qty, Quote fee);
+std::optional<FillEffect> apply_fill_to_position(const Position& p, Side side, Price price, Qty qty,
+                                                 Quote fee);
 
 /// Average entry price (1e-6, truncated); 0 when flat.
 std::optional<Price> entry_price_trunc(const Position& p);

@@ -12,9 +12,13 @@ namespace qd::risk {
 
 namespace {
 
-std::string usdc(Quote q) { return qd::to_string(q) + " USDC"; }
+std::string usdc(Quote q) {
+  return qd::to_string(q) + " USDC";
+}
 
-Qty abs_qty(Qty q) { return Qty(q.raw < 0 ? -q.raw : q.raw); }
+Qty abs_qty(Qty q) {
+  return Qty(q.raw < 0 ? -q.raw : q.raw);
+}
 
 }  // namespace
 
@@ -38,8 +42,12 @@ const MarketState* RiskEngine::find_market(MarketId id) const {
   auto it = markets_.find(id);
   return it == markets_.end() ? nullptr : &it->second;
 }
-const Account* RiskEngine::account(AccountId id) const { return find_account(id); }
-const MarketState* RiskEngine::market(MarketId id) const { return find_market(id); }
+const Account* RiskEngine::account(AccountId id) const {
+  return find_account(id);
+}
+const MarketState* RiskEngine::market(MarketId id) const {
+  return find_market(id);
+}
 
 std::optional<Quote> RiskEngine::impact_notional(MarketId id) const {
   const MarketState* m = find_market(id);
@@ -268,7 +276,7 @@ OrderCheck RiskEngine::check_order(AccountId id, MarketId mid, Side side, Price 
     c.text = std::move(text);
     return c;
   };
-  const Account* a = id == INSURANCE_FUND_ACCOUNT ? &insurance_.account : find_account(id);
+  const Account* a = find_account(id);  // the fund may trade too, to unwind what it took over
   if (a == nullptr) return reject(RejectReason::unknown_account, "unknown account");
   const MarketState* m = find_market(mid);
   if (m == nullptr) return reject(RejectReason::unknown_market, "unknown market");
@@ -338,9 +346,9 @@ OrderCheck RiskEngine::check_order(AccountId id, MarketId mid, Side side, Price 
   MarginResult with_order = margin_of(*a, &delta);
   if (before.status != RiskStatus::ok || with_order.status != RiskStatus::ok) {
     const RiskStatus s = before.status != RiskStatus::ok ? before.status : with_order.status;
-    return reject(s == RiskStatus::overflow ? RejectReason::invalid_quantity
-                                            : RejectReason::oracle_invalid,
-                  std::string("cannot value the account: ") + to_string(s));
+    return reject(
+        s == RiskStatus::overflow ? RejectReason::invalid_quantity : RejectReason::oracle_invalid,
+        std::string("cannot value the account: ") + to_string(s));
   }
   // Filling at a price worse than the mark loses the difference at once; the taker fee too.
   const Wide gap = side == Side::buy ? Wide(price) - Wide(m->mark) : Wide(m->mark) - Wide(price);
@@ -406,8 +414,8 @@ RiskStatus RiskEngine::on_order_removed(AccountId id, MarketId mid, Side side, Q
 
 // --- fills
 
-FillResult RiskEngine::apply_side(Account& a, MarketState& m, MarketId mid, Side side,
-                                  Price price, Qty qty, Liquidity liquidity, bool liquidation,
+FillResult RiskEngine::apply_side(Account& a, MarketState& m, MarketId mid, Side side, Price price,
+                                  Qty qty, Liquidity liquidity, bool liquidation,
                                   bool charge_fees) {
   FillResult r;
   r.account = a.id;
@@ -499,30 +507,39 @@ FillResult RiskEngine::apply_fill(AccountId id, MarketId mid, Side side, Price p
   r.market = mid;
   Account* a = find_account(id);
   MarketState* m = find_market(mid);
-  if (a == nullptr) r.status = RiskStatus::unknown_account;
-  else if (m == nullptr) r.status = RiskStatus::unknown_market;
-  else if (price.raw <= 0) r.status = RiskStatus::invalid_price;
-  else if (qty.raw <= 0) r.status = RiskStatus::invalid_quantity;
-  else return apply_side(*a, *m, mid, side, price, qty, liquidity, liquidation, true);
+  if (a == nullptr)
+    r.status = RiskStatus::unknown_account;
+  else if (m == nullptr)
+    r.status = RiskStatus::unknown_market;
+  else if (price.raw <= 0)
+    r.status = RiskStatus::invalid_price;
+  else if (qty.raw <= 0)
+    r.status = RiskStatus::invalid_quantity;
+  else
+    return apply_side(*a, *m, mid, side, price, qty, liquidity, liquidation, true);
   return r;
 }
 
-TradeResult RiskEngine::apply_trade(MarketId mid, AccountId maker, AccountId taker,
-                                    Side taker_side, Price price, Qty qty,
-                                    bool taker_is_liquidation) {
+TradeResult RiskEngine::apply_trade(MarketId mid, AccountId maker, AccountId taker, Side taker_side,
+                                    Price price, Qty qty, bool taker_is_liquidation) {
   TradeResult t;
   Account* mk = find_account(maker);
   Account* tk = find_account(taker);
   MarketState* m = find_market(mid);
-  if (mk == nullptr || tk == nullptr) t.status = RiskStatus::unknown_account;
-  else if (m == nullptr) t.status = RiskStatus::unknown_market;
-  else if (price.raw <= 0) t.status = RiskStatus::invalid_price;
-  else if (qty.raw <= 0) t.status = RiskStatus::invalid_quantity;
+  if (mk == nullptr || tk == nullptr)
+    t.status = RiskStatus::unknown_account;
+  else if (m == nullptr)
+    t.status = RiskStatus::unknown_market;
+  else if (price.raw <= 0)
+    t.status = RiskStatus::invalid_price;
+  else if (qty.raw <= 0)
+    t.status = RiskStatus::invalid_quantity;
   if (t.status != RiskStatus::ok) return t;
   const Side maker_side = opposite(taker_side);
   const AccountMarket* mam = mk->find(mid);
-  const Qty resting = mam == nullptr ? Qty(0)
-                      : maker_side == Side::buy ? mam->orders.bids : mam->orders.asks;
+  const Qty resting = mam == nullptr            ? Qty(0)
+                      : maker_side == Side::buy ? mam->orders.bids
+                                                : mam->orders.asks;
   if (resting < qty) {
     t.status = RiskStatus::exposure_underflow;
     return t;
@@ -534,8 +551,8 @@ TradeResult RiskEngine::apply_trade(MarketId mid, AccountId maker, AccountId tak
     t.status = t.maker.status;
     return t;
   }
-  t.taker = apply_side(*tk, *m, mid, taker_side, price, qty, Liquidity::taker,
-                       taker_is_liquidation, true);
+  t.taker = apply_side(*tk, *m, mid, taker_side, price, qty, Liquidity::taker, taker_is_liquidation,
+                       true);
   t.status = t.taker.status;
   return t;
 }

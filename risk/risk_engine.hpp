@@ -25,15 +25,15 @@ namespace qd::risk {
 /// An account's margin at the current marks (cross margin over all its markets).
 struct AccountMargin {
   Quote collateral;
-  Quote pnl;                     ///< unrealized at the marks
-  Quote equity;                  ///< collateral + pnl
-  Quote equity_initial;          ///< collateral + losses + weighted gains
-  Quote initial_requirement;     ///< worst case with resting orders
-  Quote maintenance_requirement; ///< worst case with resting orders
+  Quote pnl;                      ///< unrealized at the marks
+  Quote equity;                   ///< collateral + pnl
+  Quote equity_initial;           ///< collateral + losses + weighted gains
+  Quote initial_requirement;      ///< worst case with resting orders
+  Quote maintenance_requirement;  ///< worst case with resting orders
   Quote maintenance_positions_only;
-  Quote liquidation_buffer;      ///< sum of each market's buffer on its position notional
-  Quote position_notional;       ///< sum of |base| x mark
-  Quote free_collateral;         ///< equity_initial - initial_requirement
+  Quote liquidation_buffer;  ///< sum of each market's buffer on its position notional
+  Quote position_notional;   ///< sum of |base| x mark
+  Quote free_collateral;     ///< equity_initial - initial_requirement
 };
 
 struct MarginResult {
@@ -115,16 +115,22 @@ class RiskEngine {
   std::vector<LiquidationCandidate> find_liquidatable(TimestampNs now) const;
   /// What to do with one account: cancel its orders first, or the reduce-only IOC to send.
   LiquidationPlan plan_liquidation(AccountId account, TimestampNs now) const;
-  /// The fund takes over qty (0 = all) of the account's position at the bankruptcy price, if
-  /// its equity stays >= 0 at the mark; else insurance_fund_insufficient (call adl()).
-  TakeoverResult insurance_takeover(AccountId account, MarketId market, Qty qty, TimestampNs now);
-  /// Closes qty (0 = all) of the account's position against opposite positions ranked by
-  /// PnL% x effective leverage (spec/adl_ranking.md), at the bankruptcy price, no fees.
-  AdlResult adl(AccountId account, MarketId market, Qty qty, TimestampNs now);
+  /// What the book could not absorb: the fund takes over the account's whole position in the
+  /// market at the bankruptcy price (no fees) if its own equity stays >= 0 at the mark; else
+  /// insurance_fund_insufficient (then call adl()). Whole, because a part closed at the
+  /// bankruptcy price takes a proportional part of the equity and leaves the account exactly as
+  /// liquidatable as before. Requires a liquidatable account with no resting orders.
+  TakeoverResult insurance_takeover(AccountId account, MarketId market, TimestampNs now);
+  /// Closes the account's whole position in the market against opposite positions ranked by
+  /// PnL% x effective leverage (spec/adl_ranking.md) at the bankruptcy price, no fees.
+  AdlResult adl(AccountId account, MarketId market, TimestampNs now);
 
   // --- queries
   MarginResult margin(AccountId account, const OrderDelta* extra = nullptr) const;
   bool is_liquidatable(AccountId account, TimestampNs now) const;
+  /// The mark at which this position would meet maintenance, the rest of the account held at
+  /// the current marks (margin_math.hpp); 0 = cannot be liquidated; nullopt when flat or unpriced.
+  std::optional<Price> liquidation_price(AccountId account, MarketId market) const;
   const Account* account(AccountId account) const;  ///< INSURANCE_FUND_ACCOUNT = the fund
   const MarketState* market(MarketId market) const;
   std::optional<Quote> impact_notional(MarketId market) const;
@@ -153,9 +159,9 @@ class RiskEngine {
   void refresh_mark(MarketState& m, TimestampNs now, bool step_ema, MarkResult* out);
   DeficitCovered cover_deficit(Account& a);
   // Shared checks of takeover and ADL: the account, its position and the bankruptcy price.
-  RiskStatus prepare_bankruptcy_close(AccountId account, MarketId market, Qty qty,
-                                      TimestampNs now, Account*& a, MarketState*& m, Qty& close,
-                                      Side& side, Price& bankruptcy);
+  RiskStatus prepare_bankruptcy_close(AccountId account, MarketId market, TimestampNs now,
+                                      Account*& a, MarketState*& m, Qty& close, Side& side,
+                                      Price& bankruptcy);
   // Closes qty between two accounts at price without fees (takeover, ADL).
   RiskStatus transfer(Account& from, Account& to, MarketState& m, MarketId market, Side from_side,
                       Price price, Qty qty, Quote* to_realized);

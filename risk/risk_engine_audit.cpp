@@ -24,18 +24,37 @@ void hash_reading(Fnv1a& h, const OracleSourceState& s) {
 
 void hash_params(Fnv1a& h, const MarketState& m) {
   const MarketRiskParams& p = m.params;
-  for (int64_t v : {p.initial_margin_bps, p.maintenance_margin_bps, p.imf_factor_ppm,
-                    p.max_position.raw, p.open_interest_cap.raw, p.oi_ramp_lower.raw,
-                    p.oi_ramp_upper.raw, p.gain_weight_bps, p.maker_fee_ppm, p.taker_fee_ppm,
-                    p.liquidation_fee_bps, p.liquidation_buffer_bps, p.fillable_spread_bps,
-                    p.oracle.max_volatility_ratio, p.oracle.max_confidence_bps,
-                    p.oracle.margin_staleness_ns, p.oracle.fill_staleness_ns,
-                    p.oracle.twap_period_ns, p.oracle.funding_twap_period_ns,
-                    p.oracle.liquidation_pause_bps, p.mark.ema_period_ns, p.mark.band_bps,
-                    p.funding.interval_ns, p.funding.sample_interval_ns,
-                    p.funding.impact_margin_notional.raw, p.funding.interest_8h,
-                    p.funding.premium_clamp_8h, p.funding.max_hourly_rate,
-                    p.funding.margin_cap_bps, m.spec.tick_size.raw, m.spec.lot_size.raw}) {
+  for (int64_t v : {p.initial_margin_bps,
+                    p.maintenance_margin_bps,
+                    p.imf_factor_ppm,
+                    p.max_position.raw,
+                    p.open_interest_cap.raw,
+                    p.oi_ramp_lower.raw,
+                    p.oi_ramp_upper.raw,
+                    p.gain_weight_bps,
+                    p.maker_fee_ppm,
+                    p.taker_fee_ppm,
+                    p.liquidation_fee_bps,
+                    p.liquidation_buffer_bps,
+                    p.fillable_spread_bps,
+                    p.oracle.max_volatility_ratio,
+                    p.oracle.max_confidence_bps,
+                    p.oracle.margin_staleness_ns,
+                    p.oracle.fill_staleness_ns,
+                    p.oracle.twap_period_ns,
+                    p.oracle.funding_twap_period_ns,
+                    p.oracle.liquidation_pause_bps,
+                    p.mark.ema_period_ns,
+                    p.mark.band_bps,
+                    p.funding.interval_ns,
+                    p.funding.sample_interval_ns,
+                    p.funding.impact_margin_notional.raw,
+                    p.funding.interest_8h,
+                    p.funding.premium_clamp_8h,
+                    p.funding.max_hourly_rate,
+                    p.funding.margin_cap_bps,
+                    m.spec.tick_size.raw,
+                    m.spec.lot_size.raw}) {
     h.add_signed(v);
   }
 }
@@ -107,8 +126,8 @@ InvariantReport RiskEngine::check_invariants() const {
   Wide collateral_sum = Wide(fees_.balance);
   bool all_flat = true;
   auto visit = [&](const Account& a) {
-    const std::string who = a.id == INSURANCE_FUND_ACCOUNT ? "insurance fund"
-                                                           : "account " + std::to_string(a.id);
+    const std::string who =
+        a.id == INSURANCE_FUND_ACCOUNT ? "insurance fund" : "account " + std::to_string(a.id);
     cash = cash + Wide(a.collateral);
     collateral_sum = collateral_sum + Wide(a.collateral);
     for (const auto& [mid, am] : a.markets) {
@@ -129,8 +148,7 @@ InvariantReport RiskEngine::check_invariants() const {
       if (m == nullptr) {
         fail(who + ": position in unknown market " + std::to_string(mid));
       } else if (p.is_open() && p.last_funding_index != m->funding_index) {
-        fail(who + ": position not settled to the funding index in market " +
-             std::to_string(mid));
+        fail(who + ": position not settled to the funding index in market " + std::to_string(mid));
       }
     }
     if (!a.has_open_positions() && a.collateral.raw < 0) {
@@ -143,7 +161,8 @@ InvariantReport RiskEngine::check_invariants() const {
   for (const auto& [mid, m] : markets_) {
     const Wide b = base_sum.count(mid) != 0 ? base_sum[mid] : Wide(0);
     const Wide l = long_sum.count(mid) != 0 ? long_sum[mid] : Wide(0);
-    if (!b.ok() || b.value() != 0) fail("market " + std::to_string(mid) + ": positions do not sum to zero");
+    if (!b.ok() || b.value() != 0)
+      fail("market " + std::to_string(mid) + ": positions do not sum to zero");
     if (!l.ok() || l.value() != m.long_open_interest.raw) {
       fail("market " + std::to_string(mid) + ": open interest " +
            qd::to_string(m.long_open_interest) + " is not the sum of longs");

@@ -11,7 +11,9 @@ namespace qd::risk {
 
 namespace {
 
-Qty abs_qty(Qty q) { return Qty(q.raw < 0 ? -q.raw : q.raw); }
+Qty abs_qty(Qty q) {
+  return Qty(q.raw < 0 ? -q.raw : q.raw);
+}
 
 }  // namespace
 
@@ -66,6 +68,22 @@ bool RiskEngine::is_liquidatable(AccountId id, TimestampNs now) const {
   return mr.status == RiskStatus::ok && mr.margin.equity < mr.margin.maintenance_requirement;
 }
 
+std::optional<Price> RiskEngine::liquidation_price(AccountId id, MarketId mid) const {
+  const Account* a = find_account(id);
+  const MarketState* m = find_market(mid);
+  if (a == nullptr || m == nullptr || !m->has_mark) return std::nullopt;
+  const AccountMarket* am = a->find(mid);
+  if (am == nullptr || !am->position.is_open()) return std::nullopt;
+  MarginResult mr = margin_of(*a, nullptr);
+  auto n = notional_abs_ceil(am->position.base, m->mark);
+  auto own =
+      n ? margin_requirement_ceil(*n, bps_to_ppm(m->params.maintenance_margin_bps)) : std::nullopt;
+  if (mr.status != RiskStatus::ok || !own) return std::nullopt;
+  return risk::liquidation_price(am->position.base, m->mark, mr.margin.equity,
+                                 mr.margin.maintenance_requirement - *own,
+                                 m->params.maintenance_margin_bps);
+}
+
 LiquidationPlan RiskEngine::plan_liquidation(AccountId id, TimestampNs now) const {
   LiquidationPlan plan;
   plan.account = id;
@@ -94,8 +112,8 @@ LiquidationPlan RiskEngine::plan_liquidation(AccountId id, TimestampNs now) cons
     plan.status = RiskStatus::not_liquidatable;
     return plan;
   }
-  auto shortage = liquidation_shortage(am.maintenance_positions_only, am.liquidation_buffer,
-                                       am.equity);
+  auto shortage =
+      liquidation_shortage(am.maintenance_positions_only, am.liquidation_buffer, am.equity);
   if (!shortage) {
     plan.status = RiskStatus::overflow;
     return plan;
@@ -132,9 +150,9 @@ LiquidationPlan RiskEngine::plan_liquidation(AccountId id, TimestampNs now) cons
   LiquidationOrder& o = plan.order;
   o.market = chosen;
   o.side = pos.is_long() ? Side::sell : Side::buy;
-  auto qty = base_to_cover_shortage(*shortage, m.mark, p.maintenance_margin_bps,
-                                    p.liquidation_buffer_bps, p.liquidation_fee_bps,
-                                    m.spec.lot_size, pos.base);
+  auto qty =
+      base_to_cover_shortage(*shortage, m.mark, p.maintenance_margin_bps, p.liquidation_buffer_bps,
+                             p.liquidation_fee_bps, m.spec.lot_size, pos.base);
   auto fillable = fillable_price(pos.base, m.mark, am.equity, am.maintenance_positions_only,
                                  chosen_mm, p.fillable_spread_bps);
   auto limit = fillable ? round_limit_to_tick(*fillable, o.side, m.spec.tick_size) : std::nullopt;
@@ -152,14 +170,13 @@ LiquidationPlan RiskEngine::plan_liquidation(AccountId id, TimestampNs now) cons
   return plan;
 }
 
-RiskStatus RiskEngine::prepare_bankruptcy_close(AccountId id, MarketId mid, Qty qty,
-                                                TimestampNs now, Account*& a, MarketState*& m,
-                                                Qty& close, Side& side, Price& bankruptcy) {
+RiskStatus RiskEngine::prepare_bankruptcy_close(AccountId id, MarketId mid, TimestampNs now,
+                                                Account*& a, MarketState*& m, Qty& close,
+                                                Side& side, Price& bankruptcy) {
   a = id == INSURANCE_FUND_ACCOUNT ? nullptr : find_account(id);
   if (a == nullptr) return RiskStatus::unknown_account;
   m = find_market(mid);
   if (m == nullptr) return RiskStatus::unknown_market;
-  if (qty.raw < 0) return RiskStatus::invalid_quantity;
   const AccountMarket* am = a->find(mid);
   if (am == nullptr || !am->position.is_open()) return RiskStatus::no_position;
   if (!liquidation_allowed(*a, now)) {
@@ -170,8 +187,7 @@ RiskStatus RiskEngine::prepare_bankruptcy_close(AccountId id, MarketId mid, Qty 
   MarginResult mr = margin_of(*a, nullptr);
   if (mr.status != RiskStatus::ok) return mr.status;
   if (mr.margin.equity >= mr.margin.maintenance_requirement) return RiskStatus::not_liquidatable;
-  const Qty held = abs_qty(am->position.base);
-  close = qty.raw > 0 && qty < held ? qty : held;
+  close = abs_qty(am->position.base);
   side = am->position.is_long() ? Side::sell : Side::buy;
   auto p = bankruptcy_price(am->position.base, m->mark, mr.margin.equity);
   if (!p || p->raw <= 0) return p ? RiskStatus::invalid_price : RiskStatus::overflow;
@@ -189,15 +205,14 @@ RiskStatus RiskEngine::transfer(Account& from, Account& to, MarketState& m, Mark
   return b.status;
 }
 
-TakeoverResult RiskEngine::insurance_takeover(AccountId id, MarketId mid, Qty qty,
-                                              TimestampNs now) {
+TakeoverResult RiskEngine::insurance_takeover(AccountId id, MarketId mid, TimestampNs now) {
   TakeoverResult r;
   r.account = id;
   r.market = mid;
   Account* a = nullptr;
   MarketState* m = nullptr;
-  r.status = prepare_bankruptcy_close(id, mid, qty, now, a, m, r.qty, r.account_side,
-                                      r.bankruptcy_price);
+  r.status =
+      prepare_bankruptcy_close(id, mid, now, a, m, r.qty, r.account_side, r.bankruptcy_price);
   if (r.status != RiskStatus::ok) return r;
 
   // The fund's equity at the mark after buying (selling) at the bankruptcy price must stay >= 0.
@@ -210,8 +225,8 @@ TakeoverResult RiskEngine::insurance_takeover(AccountId id, MarketId mid, Qty qt
     r.status = RiskStatus::insurance_fund_insufficient;
     return r;
   }
-  r.status = transfer(*a, insurance_.account, *m, mid, r.account_side, r.bankruptcy_price, r.qty,
-                      nullptr);
+  r.status =
+      transfer(*a, insurance_.account, *m, mid, r.account_side, r.bankruptcy_price, r.qty, nullptr);
   if (r.status != RiskStatus::ok) return r;
   r.deficit = cover_deficit(*a);
   r.account_position = a->find(mid)->position;
@@ -223,7 +238,7 @@ TakeoverResult RiskEngine::insurance_takeover(AccountId id, MarketId mid, Qty qt
   return r;
 }
 
-AdlResult RiskEngine::adl(AccountId id, MarketId mid, Qty qty, TimestampNs now) {
+AdlResult RiskEngine::adl(AccountId id, MarketId mid, TimestampNs now) {
   AdlResult r;
   r.account = id;
   r.market = mid;
@@ -231,7 +246,7 @@ AdlResult RiskEngine::adl(AccountId id, MarketId mid, Qty qty, TimestampNs now) 
   MarketState* m = nullptr;
   Qty close;
   r.status =
-      prepare_bankruptcy_close(id, mid, qty, now, a, m, close, r.account_side, r.bankruptcy_price);
+      prepare_bankruptcy_close(id, mid, now, a, m, close, r.account_side, r.bankruptcy_price);
   if (r.status != RiskStatus::ok) return r;
 
   // Opposite positions: every other account and the fund, ranked (spec/adl_ranking.md).
@@ -242,8 +257,8 @@ AdlResult RiskEngine::adl(AccountId id, MarketId mid, Qty qty, TimestampNs now) 
     const AccountMarket* cm = c.find(mid);
     if (cm == nullptr || !cm->position.is_open() || cm->position.is_long() == bankrupt_long) return;
     MarginResult mr = margin_of(c, nullptr);
-    candidates.push_back({c.id, cm->position, mr.status == RiskStatus::ok ? mr.margin.equity
-                                                                          : Quote(0)});
+    candidates.push_back(
+        {c.id, cm->position, mr.status == RiskStatus::ok ? mr.margin.equity : Quote(0)});
   };
   for (const auto& [cid, c] : accounts_) consider(c);
   consider(insurance_.account);

@@ -83,9 +83,8 @@ MarkResult RiskEngine::update_mark(MarketId mid, const BookTop& top, TimestampNs
   const bool due = !m->sampled || now - m->last_sample_time >= f.sample_interval_ns;
   if (due && !oracle_blocks(m->validity(now), OracleAction::settle_funding)) {
     auto mid_price = book_mid(top);
-    auto sample =
-        premium_sample(m->oracle_price(now), top.impact_bid, top.impact_ask,
-                       mid_price ? *mid_price : Price(0));
+    auto sample = premium_sample(m->oracle_price(now), top.impact_bid, top.impact_ask,
+                                 mid_price ? *mid_price : Price(0));
     if (sample) {
       m->premium_sum += *sample;
       ++m->premium_samples;
@@ -131,10 +130,10 @@ FundingResult RiskEngine::funding_tick(MarketId mid, TimestampNs now) {
                        : Wide(0);
   auto avg64 = to_i64(avg);
   auto rate_8h = avg64 ? funding_rate_8h(*avg64, f.interest_8h, f.premium_clamp_8h) : std::nullopt;
-  auto rate = rate_8h ? funding_rate_per_interval(*rate_8h, f.interval_ns, f,
-                                                  m->params.initial_margin_bps,
-                                                  m->params.maintenance_margin_bps)
-                      : std::nullopt;
+  auto rate =
+      rate_8h ? funding_rate_per_interval(*rate_8h, f.interval_ns, f, m->params.initial_margin_bps,
+                                          m->params.maintenance_margin_bps)
+              : std::nullopt;
   if (!rate) {
     r.status = RiskStatus::overflow;
     return r;

@@ -24,21 +24,21 @@ enum class RiskStatus : uint8_t {
   ok,
   unknown_account,
   unknown_market,
-  duplicate,            ///< add_market / add_account with an id already present
+  duplicate,  ///< add_market / add_account with an id already present
   invalid_params,
-  invalid_price,        ///< zero or negative
-  invalid_quantity,     ///< zero or negative
-  exposure_underflow,   ///< removing more resting quantity than was recorded
-  overflow,             ///< a value beyond 64 bits: nothing was changed
-  no_mark,              ///< the market has no mark yet
-  oracle_blocked,       ///< the oracle state forbids this action (see oracle_blocks)
-  liquidation_paused,   ///< the oracle is >= 50% from its 5-minute TWAP
-  not_due,              ///< funding: the interval has not elapsed
-  not_liquidatable,     ///< equity covers maintenance
-  resting_orders,       ///< cancel every order of the account first
+  invalid_price,       ///< zero or negative
+  invalid_quantity,    ///< zero or negative
+  exposure_underflow,  ///< removing more resting quantity than was recorded
+  overflow,            ///< a value beyond 64 bits: nothing was changed
+  no_mark,             ///< the market has no mark yet
+  oracle_blocked,      ///< the oracle state forbids this action (see oracle_blocks)
+  liquidation_paused,  ///< the oracle is >= 50% from its 5-minute TWAP
+  not_due,             ///< funding: the interval has not elapsed
+  not_liquidatable,    ///< equity covers maintenance
+  resting_orders,      ///< cancel every order of the account first
   no_position,
   insurance_fund_insufficient,  ///< the fund cannot absorb the loss: use adl()
-  no_counterparty,      ///< ADL found too few opposite positions
+  no_counterparty,              ///< ADL found too few opposite positions
 };
 
 const char* to_string(RiskStatus s);
@@ -56,10 +56,10 @@ struct DeficitCovered {
 struct CollateralResult {
   RejectReason reason = RejectReason::none;
   AccountId account = 0;
-  Quote amount;                  ///< as requested, 1e-6 USDC
-  Quote collateral_after;        ///< 1e-6 USDC
-  Quote free_collateral_after;   ///< withdrawals of accounts with positions; else collateral
-  std::string text;              ///< the numbers behind a reject, for FIX Text (58)
+  Quote amount;                 ///< as requested, 1e-6 USDC
+  Quote collateral_after;       ///< 1e-6 USDC
+  Quote free_collateral_after;  ///< withdrawals of accounts with positions; else collateral
+  std::string text;             ///< the numbers behind a reject, for FIX Text (58)
   bool ok() const { return reason == RejectReason::none; }
 };
 
@@ -72,7 +72,7 @@ struct OrderCheck {
   Quote free_collateral_before;  ///< 1e-6 USDC (0 when not computed)
   Quote free_collateral_after;   ///< after the order fills at its price and pays the taker fee
   Quote initial_requirement_after;
-  std::string text;              ///< set on reject or resize
+  std::string text;  ///< set on reject or resize
   bool ok() const { return reason == RejectReason::none; }
 };
 
@@ -85,14 +85,14 @@ struct FillResult {
   Price price;
   Qty qty;
   Liquidity liquidity = Liquidity::taker;
-  bool liquidation = false;      ///< the liquidated account's side: liquidation fee, no taker fee
-  Quote notional;                ///< paid (buy, rounded up) or received (sell, rounded down)
-  Quote fee;                     ///< signed: > 0 charged, < 0 rebate; liquidation fee if liquidation
+  bool liquidation = false;  ///< the liquidated account's side: liquidation fee, no taker fee
+  Quote notional;            ///< paid (buy, rounded up) or received (sell, rounded down)
+  Quote fee;                 ///< signed: > 0 charged, < 0 rebate; liquidation fee if liquidation
   Quote realized_pnl;
   PositionChange change = PositionChange::open;
-  Position position;             ///< after
+  Position position;  ///< after
   Quote collateral_after;
-  Qty open_interest_after;       ///< market long OI after this side
+  Qty open_interest_after;                  ///< market long OI after this side
   bool open_interest_cap_exceeded = false;  ///< post-fill check (the fill stands)
   DeficitCovered deficit;
 };
@@ -110,7 +110,7 @@ struct OracleResult {
   OracleSource source = OracleSource::primary;
   OracleValidity reading_validity = OracleValidity::missing;  ///< this reading, at now
   OracleValidity effective_validity = OracleValidity::missing;
-  Price oracle;              ///< effective price
+  Price oracle;  ///< effective price
   bool liquidation_paused = false;
   Price mark;
   bool mark_changed = false;
@@ -122,13 +122,13 @@ struct MarkResult {
   Price mark;
   bool changed = false;
   bool premium_sampled = false;
-  int64_t premium = 0;       ///< the sample, 1e-9
+  int64_t premium = 0;  ///< the sample, 1e-9
 };
 
 struct FundingPayment {
   AccountId account = 0;
-  Qty base;                  ///< position at payment
-  Quote amount;              ///< > 0 paid by the account, < 0 received
+  Qty base;      ///< position at payment
+  Quote amount;  ///< > 0 paid by the account, < 0 received
 };
 
 struct FundingResult {
@@ -137,18 +137,18 @@ struct FundingResult {
   TimestampNs interval_start = 0;
   int64_t average_premium = 0;  ///< 1e-9
   int64_t samples = 0;
-  int64_t rate_8h = 0;          ///< 1e-9
-  int64_t rate = 0;             ///< for this interval after the cap, 1e-9
+  int64_t rate_8h = 0;  ///< 1e-9
+  int64_t rate = 0;     ///< for this interval after the cap, 1e-9
   Price oracle_twap;
-  i128 index = 0;               ///< after, 1e-15 USDC per whole base unit
+  i128 index = 0;                        ///< after, 1e-15 USDC per whole base unit
   std::vector<FundingPayment> payments;  ///< account id order, the fund last
-  Quote residue_to_venue;       ///< sum of payments (>= 0)
+  Quote residue_to_venue;                ///< sum of payments (>= 0)
 };
 
 struct LiquidationCandidate {
   AccountId account = 0;
   Quote equity;
-  Quote maintenance;            ///< with resting orders
+  Quote maintenance;  ///< with resting orders
   Quote maintenance_positions_only;
   bool has_resting_orders = false;
 };
@@ -157,9 +157,9 @@ struct LiquidationCandidate {
 struct LiquidationOrder {
   MarketId market = 0;
   Side side = Side::sell;
-  Qty qty;                      ///< lot multiple, <= |position|
-  Price limit_price;            ///< fillable price on the tick grid, never looser
-  Price fillable_price;         ///< before tick rounding
+  Qty qty;               ///< lot multiple, <= |position|
+  Price limit_price;     ///< fillable price on the tick grid, never looser
+  Price fillable_price;  ///< before tick rounding
   Price bankruptcy_price;
 };
 
@@ -168,7 +168,7 @@ struct LiquidationPlan {
   AccountId account = 0;
   Quote equity;
   Quote maintenance;
-  Quote shortage;               ///< maintenance + buffer - equity
+  Quote shortage;                  ///< maintenance + buffer - equity
   bool cancel_all_orders = false;  ///< cancel every resting order, then plan again
   bool liquidatable_after_cancel = false;
   bool has_order = false;
@@ -182,11 +182,11 @@ struct TakeoverResult {
   Side account_side = Side::sell;  ///< the side the account closed on; the fund took the other
   Qty qty;
   Price bankruptcy_price;
-  Position account_position;    ///< after
+  Position account_position;  ///< after
   Quote account_collateral_after;
-  Position fund_position;       ///< after
+  Position fund_position;  ///< after
   Quote fund_collateral_after;
-  Quote fund_equity_after;      ///< at the mark
+  Quote fund_equity_after;  ///< at the mark
   DeficitCovered deficit;
 };
 
@@ -194,8 +194,8 @@ struct AdlFill {
   AccountId counterparty = 0;
   Side counterparty_side = Side::buy;  ///< the side the counterparty closed on
   Qty qty;
-  Price price;                  ///< the bankruptcy price
-  int64_t score = 0;            ///< its ADL score (1e-6)
+  Price price;        ///< the bankruptcy price
+  int64_t score = 0;  ///< its ADL score (1e-6)
   Quote counterparty_realized_pnl;
   Position counterparty_position;  ///< after
 };
@@ -206,8 +206,8 @@ struct AdlResult {
   MarketId market = 0;
   Side account_side = Side::sell;
   Price bankruptcy_price;
-  std::vector<AdlFill> fills;   ///< in ranking order
-  Qty remaining;                ///< not deleveraged (no_counterparty when > 0)
+  std::vector<AdlFill> fills;  ///< in ranking order
+  Qty remaining;               ///< not deleveraged (no_counterparty when > 0)
   std::vector<DeficitCovered> deficits;
 };
 

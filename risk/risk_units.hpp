@@ -17,7 +17,7 @@ inline constexpr int64_t PPM = 1'000'000;
 inline constexpr int64_t RATE_PRECISION = 1'000'000'000;
 /// Cumulative funding index: rate (1e-9) x price (1e-6 USDC per whole base unit), so
 /// 1e-15 USDC per whole base unit. A position pays base(1e-9) x delta / 1e18 in 1e-6 USDC.
-inline constexpr int64_t FUNDING_INDEX_PRECISION = 1'000'000'000'000'000;  // expo = -15
+inline constexpr int64_t FUNDING_INDEX_PRECISION = 1'000'000'000'000'000;      // expo = -15
 inline constexpr int64_t FUNDING_PAYMENT_DIVISOR = 1'000'000'000'000'000'000;  // 1e18
 
 inline constexpr TimestampNs NS_PER_SECOND = 1'000'000'000;
@@ -25,6 +25,8 @@ inline constexpr TimestampNs NS_PER_HOUR = 3'600 * NS_PER_SECOND;
 inline constexpr TimestampNs NS_PER_8_HOURS = 8 * NS_PER_HOUR;
 
 /// Basis points to parts per million (exact).
-constexpr int64_t bps_to_ppm(int64_t bps) { return bps * (PPM / BPS); }
+constexpr int64_t bps_to_ppm(int64_t bps) {
+  return bps * (PPM / BPS);
+}
 
 }  // namespace qd::risk

@@ -6,9 +6,9 @@ namespace qd::risk {
 namespace {
 
 TEST(CheckedMath, TenBitcoinAtFiftyThousandOverflowsInt64ButNotWide) {
-  const int64_t price_raw = 50'000'000'000;   // $50,000 at 1e-6
-  const int64_t qty_raw = 10'000'000'000;     // 10 BTC at 1e-9
-  Wide scaled = Wide(price_raw) * qty_raw;  // 5e20 > 2^63
+  const int64_t price_raw = 50'000'000'000;  // $50,000 at 1e-6
+  const int64_t qty_raw = 10'000'000'000;    // 10 BTC at 1e-9
+  Wide scaled = Wide(price_raw) * qty_raw;   // 5e20 > 2^63
   ASSERT_TRUE(scaled.ok());
   EXPECT_FALSE(to_i64(scaled).has_value());
   EXPECT_EQ(to_i64(div_floor(scaled, 1'000'000'000)), 500'000'000'000);  // $500,000

@@ -66,8 +66,8 @@ TEST(FillablePrice, DydxFormulaOnTheRiskMdVector) {
 
 TEST(FillablePrice, AbrClampedBetweenZeroAndOne) {
   // Healthy equity: ABR 0, the mark itself.
-  EXPECT_EQ(fillable_price(btc(10), usd(47'000), usdc(30'000), MAINTENANCE_23_5K,
-                           MAINTENANCE_23_5K, SPREAD_1_5),
+  EXPECT_EQ(fillable_price(btc(10), usd(47'000), usdc(30'000), MAINTENANCE_23_5K, MAINTENANCE_23_5K,
+                           SPREAD_1_5),
             usd(47'000));
   // Negative equity: ABR 1: 47,000 - 1.5 x 2,350 = 43,475.
   EXPECT_EQ(fillable_price(btc(10), usd(47'000), Quote(-usdc(5'000).raw), MAINTENANCE_23_5K,
@@ -76,7 +76,8 @@ TEST(FillablePrice, AbrClampedBetweenZeroAndOne) {
 }
 
 TEST(RoundLimitToTick, NeverLoosensTheLimit) {
-  EXPECT_EQ(round_limit_to_tick(Price(46'475'050'000), Side::sell, TICK_0_1), Price(46'475'100'000));
+  EXPECT_EQ(round_limit_to_tick(Price(46'475'050'000), Side::sell, TICK_0_1),
+            Price(46'475'100'000));
   EXPECT_EQ(round_limit_to_tick(Price(47'524'950'000), Side::buy, TICK_0_1), Price(47'524'900'000));
   EXPECT_EQ(round_limit_to_tick(usd(46'475), Side::sell, TICK_0_1), usd(46'475));
   EXPECT_FALSE(round_limit_to_tick(usd(1), Side::sell, Price(0)).has_value());

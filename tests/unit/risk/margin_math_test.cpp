@@ -12,9 +12,9 @@ using test::btc;
 using test::usd;
 using test::usdc;
 
-constexpr int64_t INITIAL_10_PCT = 1'000;     // bps
-constexpr int64_t MAINTENANCE_5_PCT = 500;    // bps
-constexpr int64_t IMF_0_001 = 1'000;          // ppm
+constexpr int64_t INITIAL_10_PCT = 1'000;   // bps
+constexpr int64_t MAINTENANCE_5_PCT = 500;  // bps
+constexpr int64_t IMF_0_001 = 1'000;        // ppm
 
 // RISK.md liquidation vector: long 10 BTC @ 50,000 with 50,000 USDC collateral.
 Position long_10_at_50k() {
@@ -32,7 +32,7 @@ TEST(UnrealizedPnl, LongLosesTwentyThousandAtFortyEightThousand) {
 
 TEST(UnrealizedPnl, ShortLiabilityRoundsAgainstTheAccount) {
   Position p;
-  p.base = Qty(-1);          // 1e-9 short
+  p.base = Qty(-1);  // 1e-9 short
   p.quote_entry = Quote(0);
   // 1e-9 x $1.5 = 1.5e-9 USDC: a liability rounded up to 1e-6.
   EXPECT_EQ(unrealized_pnl(p, Price(1'500'000)), Quote(-1));
@@ -159,7 +159,8 @@ TEST(LiquidationPrice, RiskMdVectorFortySevenThreeSixtyEightPointFourTwo) {
 }
 
 TEST(LiquidationPrice, ShortAndUnliquidatableLong) {
-  // Short 10 @ 50,000 with 50,000 collateral: p = (-500,000 - 50,000) / (-10 x 0.95) = 57,894.736842
+  // Short 10 @ 50,000 with 50,000 collateral: p = (-500,000 - 50,000) / (-10 x 0.95) =
+  // 57,894.736842
   auto p = liquidation_price(btc(-10), usd(50'000), usdc(50'000), Quote(0), MAINTENANCE_5_PCT);
   EXPECT_EQ(p, Price(57'894'736'842));
   // A long backed by more than its notional is never liquidated: 0.

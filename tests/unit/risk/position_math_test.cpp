@@ -35,17 +35,17 @@ TEST(TradingFee, MakerRebateTwoBpsOnFiveHundredThousandIsOneHundred) {
 }
 
 TEST(TradingFee, ChargesRoundUpRebatesRoundDown) {
-  const Quote tiny(1'999);  // $0.001999
-  EXPECT_EQ(trading_fee(tiny, TAKER_10_BPS), Quote(2));            // 1.999 -> 2
-  EXPECT_EQ(trading_fee(tiny, MAKER_REBATE_2_BPS), Quote(0));      // 0.3998 -> 0
+  const Quote tiny(1'999);                                               // $0.001999
+  EXPECT_EQ(trading_fee(tiny, TAKER_10_BPS), Quote(2));                  // 1.999 -> 2
+  EXPECT_EQ(trading_fee(tiny, MAKER_REBATE_2_BPS), Quote(0));            // 0.3998 -> 0
   EXPECT_EQ(trading_fee(Quote(10'001), MAKER_REBATE_2_BPS), Quote(-2));  // 2.0002 -> 2
   EXPECT_EQ(trading_fee(Quote(10'001), 0), Quote(0));
   EXPECT_FALSE(trading_fee(Quote(-1), TAKER_10_BPS).has_value());
 }
 
 TEST(FillNotional, BuyerRoundsUpSellerRoundsDown) {
-  const Price p(1'000'001);   // $1.000001
-  const Qty q(1'500'000'000); // 1.5 units -> $1.5000015: 1,500,001.5 raw
+  const Price p(1'000'001);    // $1.000001
+  const Qty q(1'500'000'000);  // 1.5 units -> $1.5000015: 1,500,001.5 raw
   EXPECT_EQ(fill_notional(Side::buy, p, q), Quote(1'500'002));
   EXPECT_EQ(fill_notional(Side::sell, p, q), Quote(1'500'001));
   EXPECT_EQ(fill_notional(Side::buy, usd(50'000), btc(10)), usdc(500'000));
@@ -125,7 +125,8 @@ TEST(ApplyFill, CloseLeavesNothingAndRealizesTheWholeEntry) {
   Position p;
   auto open = apply_fill_to_position(p, Side::buy, Price(3'000'000'001), btc(3), usdc(9));
   ASSERT_TRUE(open);
-  auto close = apply_fill_to_position(open->after, Side::sell, Price(3'000'000'001), btc(3), usdc(9));
+  auto close =
+      apply_fill_to_position(open->after, Side::sell, Price(3'000'000'001), btc(3), usdc(9));
   ASSERT_TRUE(close);
   EXPECT_EQ(close->change, PositionChange::close);
   EXPECT_EQ(close->after.base, Qty(0));

@@ -20,12 +20,20 @@ void PrintTo(const Fixed<Tag, D>& f, std::ostream* os) {
 namespace qd::risk::test {
 
 /// A price of `whole` USDC per base unit.
-constexpr Price usd(int64_t whole) { return Price(whole * PRICE_PRECISION); }
+constexpr Price usd(int64_t whole) {
+  return Price(whole * PRICE_PRECISION);
+}
 /// `whole` base units (BTC).
-constexpr Qty btc(int64_t whole) { return Qty(whole * QTY_PRECISION); }
+constexpr Qty btc(int64_t whole) {
+  return Qty(whole * QTY_PRECISION);
+}
 /// `whole` USDC.
-constexpr Quote usdc(int64_t whole) { return Quote(whole * QUOTE_PRECISION); }
+constexpr Quote usdc(int64_t whole) {
+  return Quote(whole * QUOTE_PRECISION);
+}
 /// Seconds of command time in ns.
-constexpr TimestampNs seconds(int64_t s) { return s * 1'000'000'000; }
+constexpr TimestampNs seconds(int64_t s) {
+  return s * 1'000'000'000;
+}
 
 }  // namespace qd::risk::test
