@@ -41,6 +41,9 @@ class ByteWriter {
       const std::string_view s = v.view();
       put(uint8_t(s.size()));
       out_.append(s);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      put(uint32_t(v.size()));
+      out_.append(v);
     } else {
       describe(*this, const_cast<T&>(v));
     }
@@ -81,6 +84,12 @@ class ByteReader {
       uint8_t n = 0;
       get(n);
       if (n > ClientOrderId::max_size) throw std::runtime_error("client id too long");
+      need(n);
+      v.assign(in_.substr(pos_, n));
+      pos_ += n;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      uint32_t n = 0;
+      get(n);
       need(n);
       v.assign(in_.substr(pos_, n));
       pos_ += n;
