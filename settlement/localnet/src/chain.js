@@ -108,7 +108,10 @@ class Chain extends EventEmitter {
    * @param {number} opts.blockMs          block interval, used to bound lost blocks after a crash
    * @param {number} opts.skipSlotEvery    every Nth block skips a slot (0 = never)
    * @param {number} opts.txHistory        how many transactions the history keeps
-   * @param {number} opts.idleSaveMs       persist at least this often while blocks are produced
+   * @param {number} opts.idleSaveMs       persist at least this often while blocks are produced (a
+   *                                       state file is rewritten at once whenever a block changed
+   *                                       something; this only bounds how many empty blocks a crash
+   *                                       can lose)
    */
   constructor(opts) {
     super();
@@ -118,7 +121,7 @@ class Chain extends EventEmitter {
       blockMs: 400,
       skipSlotEvery: 8,
       txHistory: 10000,
-      idleSaveMs: 2000,
+      idleSaveMs: 30000,
       log: () => {},
       ...opts,
     };
@@ -210,7 +213,7 @@ class Chain extends EventEmitter {
       // Stopped without a final save: blocks produced after the last save are lost. Skip ahead
       // by at least as many blocks as could have been produced meanwhile, so slot and height seen
       // by clients before the crash are never handed out again.
-      const lost = Math.ceil(this.opts.idleSaveMs / Math.max(1, this.opts.blockMs || this.opts.idleSaveMs)) + 1;
+      const lost = Math.min(100000, Math.ceil(this.opts.idleSaveMs / Math.max(1, this.opts.blockMs || this.opts.idleSaveMs)) + 1);
       this.opts.log(`previous run did not stop cleanly: producing ${lost} catch-up blocks`);
       this.advance(lost);
     }

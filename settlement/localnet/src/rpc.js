@@ -155,6 +155,10 @@ class Rpc {
   call(method, params) {
     const fn = Object.prototype.hasOwnProperty.call(this.methods, method) ? this.methods[method] : null;
     if (!fn) throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
+    if (params === undefined || params === null) return fn([]);
+    if (!Array.isArray(params) && !method.startsWith('localnet_')) {
+      throw invalidParams(`Invalid params: invalid type: ${typeName(params)}, expected a sequence`);
+    }
     return fn(params);
   }
 
