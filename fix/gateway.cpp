@@ -1,0 +1,335 @@
+#include "fix/gateway.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <type_traits>
+
+#include "fix/fix_time.hpp"
+#include "fix/logon_auth.hpp"
+#include "fix/report_encoder.hpp"
+#include "fix/session_settings_builder.hpp"
+
+#ifndef QD_FIX_DICTIONARY
+#error "QD_FIX_DICTIONARY must name spec/FIX44-venue.xml (set by fix/CMakeLists.txt)"
+#endif
+
+namespace qd::fix {
+
+namespace {
+
+/// The origin of the order (or request) an event is about.
+Origin origin_of(const EventBody& body) {
+  return std::visit(
+      [](const auto& b) -> Origin {
+        if constexpr (requires { b.order.origin; })
+          return b.order.origin;
+        else if constexpr (requires { b.origin; })
+          return b.origin;
+        else
+          return Origin{};
+      },
+      body);
+}
+
+bool is_cod_done(const Event& e) {
+  const auto* done = std::get_if<MassCancelDone>(&e.body);
+  return done && done->scope == MassCancelScope::session && done->client_id.empty();
+}
+
+}  // namespace
+
+std::string default_dictionary_path() {
+  return QD_FIX_DICTIONARY;
+}
+
+Gateway::SessionRuntime::SessionRuntime(SessionId n, const SessionConfig& c,
+                                        std::vector<AccountId> a)
+    : number(n), config(c), id(session_id_of(c)), accounts(std::move(a)), guard(c), outbox(id) {}
+
+Gateway::Gateway(const VenueConfig& config, CommandSink& sink, GatewayOptions options)
+    : config_(config), sink_(sink), options_(std::move(options)), directory_(config_) {
+  ensure_sodium();
+  try {
+    dictionary_.readFromURL(options_.dictionary_path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("FIX dictionary " + options_.dictionary_path + ": " + e.what());
+  }
+  for (size_t i = 0; i < config_.sessions.size(); ++i) {
+    const SessionConfig& s = config_.sessions[i];
+    std::vector<AccountId> accounts;
+    if (s.all_accounts) {
+      for (const AccountConfig& a : config_.accounts) accounts.push_back(a.number);
+    } else {
+      for (const std::string& name : s.accounts)
+        if (AccountId a = directory_.account(name)) accounts.push_back(a);
+    }
+    auto rt = std::make_unique<SessionRuntime>(SessionId(i + 1), s, std::move(accounts));
+    if (s.throttle) rt->throttle.emplace(*s.throttle, 0);
+    by_id_[rt->id] = rt.get();
+    sessions_.push_back(std::move(rt));
+  }
+  exec_prefix_ = "G" + std::to_string(wall_clock_ns() / 1'000'000) + "-";
+}
+
+Gateway::~Gateway() {
+  try {
+    stop(false);
+  } catch (...) {
+  }
+}
+
+Gateway::SessionRuntime* Gateway::runtime(const FIX::SessionID& id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+Gateway::SessionRuntime* Gateway::runtime(SessionId number) const {
+  if (number == 0 || number > sessions_.size()) return nullptr;
+  return sessions_[number - 1].get();
+}
+
+SessionId Gateway::session_number(std::string_view sender_comp_id) const {
+  for (const auto& s : sessions_)
+    if (s->config.sender_comp_id == sender_comp_id) return s->number;
+  return 0;
+}
+
+bool Gateway::is_logged_on(std::string_view sender_comp_id) const {
+  SessionRuntime* s = runtime(session_number(sender_comp_id));
+  return s && s->logged_on.load();
+}
+
+EncodeContext Gateway::encode_context(const SessionRuntime& s) const {
+  return EncodeContext{directory_, int(s.config.quickfix.timestamp_precision)};
+}
+
+std::string Gateway::next_exec_id() {
+  return exec_prefix_ + std::to_string(++exec_counter_);
+}
+
+GatewayStats Gateway::stats() const {
+  std::lock_guard lock(stats_mu_);
+  GatewayStats s = stats_;
+  s.resets_refused = 0;
+  for (const auto& rt : sessions_) s.resets_refused += rt->guard.refused_resets();
+  return s;
+}
+
+void Gateway::start() {
+  {
+    std::lock_guard lock(view_mu_);
+    if (started_) return;
+    started_ = true;
+  }
+  for (auto& s : sessions_) s->outbox.start();
+  {
+    std::lock_guard lock(cod_mu_);
+    stopping_ = false;
+  }
+  maintenance_ = std::thread([this] { maintenance_loop(); });
+
+  // Orders left open by sessions with cancel-on-disconnect: the venue went down under them.
+  for (auto& s : sessions_) {
+    bool open;
+    {
+      std::lock_guard lock(view_mu_);
+      open = view_.has_open_orders(s->number);
+    }
+    if (s->config.cancel_on_disconnect && open) submit_cancel_on_disconnect(*s);
+  }
+
+  GuardLookup guards = [this](const FIX::SessionID& id) -> SessionGuard* {
+    SessionRuntime* s = runtime(id);
+    return s ? &s->guard : nullptr;
+  };
+  for (ListenerPlan& plan : build_session_settings(config_, options_.dictionary_path)) {
+    if (plan.listener->bind != "0.0.0.0" && !plan.listener->bind.empty())
+      spdlog::warn(
+          "FIX listener {}: QuickFIX 1.15.1 binds every interface; bind address {} is not "
+          "enforced (restrict port {} with a firewall)",
+          plan.listener->name, plan.listener->bind, plan.listener->port);
+    Listener l;
+    l.store = std::make_unique<GuardedStoreFactory>(
+        std::make_unique<FIX::FileStoreFactory>(plan.settings), guards);
+    l.log = std::make_unique<GuardedLogFactory>(plan.settings, guards);
+    if (plan.listener->tls) {
+      l.acceptor =
+          std::make_unique<FIX::ThreadedSSLSocketAcceptor>(*this, *l.store, plan.settings, *l.log);
+    } else {
+      l.acceptor =
+          std::make_unique<FIX::ThreadedSocketAcceptor>(*this, *l.store, plan.settings, *l.log);
+    }
+    l.acceptor->start();
+    spdlog::info("FIX listener {} accepting on port {}{}", plan.listener->name, plan.listener->port,
+                 plan.listener->tls ? " (TLS)" : "");
+    listeners_.push_back(std::move(l));
+  }
+}
+
+void Gateway::stop(bool graceful) {
+  {
+    std::lock_guard lock(view_mu_);
+    if (!started_) return;
+  }
+  for (Listener& l : listeners_) l.acceptor->stop(!graceful);
+  // Sessions are logged out now; wait until their cancel-on-disconnect results are queued.
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stop_wait_ms);
+  for (auto& s : sessions_) {
+    while (s->pending_cod.load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  {
+    std::lock_guard lock(view_mu_);
+    started_ = false;
+  }
+  {
+    std::lock_guard lock(cod_mu_);
+    stopping_ = true;
+  }
+  cod_cv_.notify_all();
+  if (maintenance_.joinable()) maintenance_.join();
+  for (auto& s : sessions_) s->outbox.stop();
+  listeners_.clear();  // destroys the acceptors and with them the QuickFIX sessions
+}
+
+void Gateway::flush_outbound() {
+  for (auto& s : sessions_) s->outbox.flush();
+}
+
+void Gateway::onLogon(const FIX::SessionID& id) {
+  SessionRuntime* s = runtime(id);
+  if (!s) return;
+  s->logged_on = true;
+  std::lock_guard lock(s->throttle_mu);
+  if (s->throttle) {
+    s->throttle->reset(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  spdlog::info("FIX {} logged on", id.toString());
+}
+
+void Gateway::onLogout(const FIX::SessionID& id) {
+  SessionRuntime* s = runtime(id);
+  if (!s) return;
+  bool was = s->logged_on.exchange(false);
+  if (s->throttle_logout.exchange(false)) {
+    // Session::logout() disabled the session; let the desk log on again.
+    if (FIX::Session* session = FIX::Session::lookupSession(id)) session->logon();
+  }
+  if (!was) return;
+  spdlog::info("FIX {} logged out", id.toString());
+  if (s->config.cancel_on_disconnect) submit_cancel_on_disconnect(*s);
+}
+
+void Gateway::fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) {
+  if (msg.getHeader().getField(FIX::FIELD::MsgType) != "A") return;
+  SessionRuntime* s = runtime(id);
+  if (!s) throw FIX::RejectLogon("unknown session");
+  AuthResult r = s->guard.verdict_for(msg);
+  if (!r.ok) {
+    {
+      std::lock_guard lock(stats_mu_);
+      ++stats_.logons_refused;
+    }
+    spdlog::warn("FIX logon refused for {}: {}", id.toString(), r.reason);
+    throw FIX::RejectLogon(r.reason);
+  }
+  spdlog::info("FIX logon authenticated for {} (user {})", id.toString(), s->config.auth.username);
+}
+
+void Gateway::fromApp(const FIX::Message& msg, const FIX::SessionID& id) {
+  SessionRuntime* s = runtime(id);
+  if (!s) return;
+  // Nothing may escape into QuickFIX's connection thread: an unexpected exception there ends
+  // the process.
+  try {
+    handle_app(msg, *s);
+  } catch (const std::exception& e) {
+    spdlog::error("FIX {}: message refused after an internal error: {}", id.toString(), e.what());
+    try {
+      s->outbox.push(encode_business_reject(
+          msg, Rejection{RejectReason::invalid_field, "message could not be processed"}));
+    } catch (...) {
+    }
+  } catch (...) {
+    spdlog::error("FIX {}: message refused after an unknown internal error", id.toString());
+  }
+}
+
+bool Gateway::submit(CommandBody command) {
+  if (!sink_.try_submit(std::move(command))) {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.system_busy;
+    return false;
+  }
+  std::lock_guard lock(stats_mu_);
+  ++stats_.commands_submitted;
+  return true;
+}
+
+void Gateway::submit_cancel_on_disconnect(SessionRuntime& s) {
+  MassCancel m;
+  m.origin = Origin{s.accounts.empty() ? AccountId(0) : s.accounts.front(), s.number};
+  m.scope = MassCancelScope::session;
+  m.reason = CancelReason::cancel_on_disconnect;
+  s.pending_cod.fetch_add(1);
+  if (submit(m)) {
+    spdlog::info("FIX {}: cancel-on-disconnect submitted", s.id.toString());
+    return;
+  }
+  // The queue is full: the cancel must still happen, so it is retried until it fits.
+  std::lock_guard lock(cod_mu_);
+  cod_retry_.push_back(m);
+  cod_cv_.notify_all();
+}
+
+void Gateway::maintenance_loop() {
+  std::unique_lock lock(cod_mu_);
+  while (!stopping_) {
+    cod_cv_.wait_for(lock, std::chrono::milliseconds(5));
+    for (auto it = cod_retry_.begin(); it != cod_retry_.end();) {
+      if (submit(*it))
+        it = cod_retry_.erase(it);
+      else
+        ++it;
+    }
+  }
+}
+
+void Gateway::on_events(std::span<const Event> events) {
+  std::lock_guard lock(view_mu_);
+  for (const Event& e : events) {
+    view_.apply(e);
+    if (is_cod_done(e)) {
+      if (SessionRuntime* s = runtime(origin_of(e.body).session)) {
+        if (s->pending_cod.load() > 0) s->pending_cod.fetch_sub(1);
+      }
+    }
+    if (started_) route(e);
+  }
+}
+
+void Gateway::route(const Event& e) {
+  Origin origin = origin_of(e.body);
+  if (origin.session != 0) {
+    SessionRuntime* s = runtime(origin.session);
+    if (!s) return;
+    if (std::optional<FIX::Message> m = encode_event(e, encode_context(*s)))
+      s->outbox.push(std::move(*m));
+    return;
+  }
+  if (origin.account == 0) return;
+  // Orders the venue entered for an account (liquidation): every order-entry session of the
+  // account hears about them.
+  for (auto& s : sessions_) {
+    if (s->config.role != SessionRole::order_entry) continue;
+    if (std::find(s->accounts.begin(), s->accounts.end(), origin.account) == s->accounts.end())
+      continue;
+    if (std::optional<FIX::Message> m = encode_event(e, encode_context(*s)))
+      s->outbox.push(std::move(*m));
+  }
+}
+
+}  // namespace qd::fix

@@ -1,0 +1,174 @@
+#pragma once
+// The FIX 4.4 order-entry gateway: a QuickFIX acceptor (one per configured listener, TLS when
+// the listener has certificates) whose Application decodes order entry into core commands for
+// the sequencer, and an EventListener that turns the engine's committed events into
+// ExecutionReports for the session that entered each order.
+//
+// Threads: QuickFIX runs one thread per connection; those threads decode, throttle and submit
+// (CommandSink::try_submit never blocks). on_events runs on the engine's publisher thread and
+// only updates the order view and queues messages; each session's own Outbox thread sends them.
+//
+// Wiring (composition root):
+//   qd::fix::Gateway gateway(venue_config, sequencer);    // sequencer implements CommandSink
+//   publisher.add_listener(gateway);                       // EventListener: committed events
+//   ... replay the journal into the listeners ...           // events before start(): state only
+//   gateway.start();                                        // binds the listeners
+//   ...
+//   gateway.stop();                                         // before the engine stops
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "app/config/venue_config.hpp"
+#include "core/engine_ports.hpp"
+#include "fix/directory.hpp"
+#include "fix/order_decoder.hpp"
+#include "fix/order_view.hpp"
+#include "fix/outbox.hpp"
+#include "fix/quickfix.hpp"
+#include "fix/report_encoder.hpp"
+#include "fix/session_guard.hpp"
+#include "fix/throttle.hpp"
+
+namespace qd::fix {
+
+/// The venue dictionary compiled in: spec/FIX44-venue.xml of the source tree.
+std::string default_dictionary_path();
+
+struct GatewayOptions {
+  /// The data dictionary the acceptor validates with (spec/FIX44-venue.xml).
+  std::string dictionary_path = default_dictionary_path();
+  /// Inbound application messages longer than this (bytes on the wire) are refused with a
+  /// BusinessMessageReject and never executed.
+  size_t max_message_bytes = 8192;
+  /// How long stop() waits for cancel-on-disconnect results before closing the stores.
+  int stop_wait_ms = 3000;
+};
+
+struct GatewayStats {
+  uint64_t commands_submitted = 0;
+  uint64_t rejected_before_engine = 0;  ///< refused by the gateway (decode, throttle, duplicate)
+  uint64_t throttled = 0;
+  uint64_t system_busy = 0;
+  uint64_t logons_refused = 0;
+  uint64_t resets_refused = 0;
+};
+
+class Gateway : public FIX::Application, public EventListener {
+ public:
+  /// Copies the config. Throws std::runtime_error when the dictionary cannot be loaded.
+  Gateway(const VenueConfig& config, CommandSink& sink, GatewayOptions options = {});
+  ~Gateway() override;
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  /// Binds every listener and starts accepting. Events received before this are journal replay:
+  /// they rebuild the order view and send nothing. Sessions with cancel-on-disconnect that still
+  /// have open orders (the venue restarted under them) get those orders cancelled. Throws
+  /// FIX::ConfigError / std::runtime_error when a listener cannot start.
+  void start();
+  /// Logs every session out (cancel-on-disconnect applies), waits for those results to be
+  /// stored for resend, then closes the listeners. `graceful` = false skips waiting for the
+  /// desks' Logout replies (tests).
+  void stop(bool graceful = true);
+
+  /// Committed events, in sequence order (EventListener).
+  void on_events(std::span<const Event> events) override;
+
+  /// The session number (SessionId) commands from this desk carry: 1-based position in
+  /// VenueConfig::sessions; 0 when unknown.
+  SessionId session_number(std::string_view sender_comp_id) const;
+  bool is_logged_on(std::string_view sender_comp_id) const;
+  /// Waits until every queued outbound message was handed to QuickFIX.
+  void flush_outbound();
+  GatewayStats stats() const;
+
+  // FIX::Application (QuickFIX threads).
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID& id) override;
+  void onLogout(const FIX::SessionID& id) override;
+  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  void toApp(FIX::Message&, const FIX::SessionID&) override {}
+  void fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) override;
+  void fromApp(const FIX::Message& msg, const FIX::SessionID& id) override;
+
+ private:
+  struct SessionRuntime {
+    SessionRuntime(SessionId n, const SessionConfig& c, std::vector<AccountId> a);
+    SessionId number;
+    const SessionConfig& config;
+    FIX::SessionID id;
+    std::vector<AccountId> accounts;
+    SessionGuard guard;
+    std::mutex throttle_mu;
+    std::optional<Throttle> throttle;
+    Outbox outbox;
+    std::atomic<bool> logged_on{false};
+    std::atomic<bool> throttle_logout{false};
+    std::atomic<int> pending_cod{0};  ///< cancel-on-disconnect requests not yet answered
+  };
+
+  SessionRuntime* runtime(const FIX::SessionID& id) const;
+  SessionRuntime* runtime(SessionId number) const;
+  EncodeContext encode_context(const SessionRuntime& s) const;
+  std::string next_exec_id();
+
+  // Requests (gateway_requests.cpp).
+  void handle_app(const FIX::Message& msg, SessionRuntime& s);
+  bool check_throttle(const FIX::Message& msg, SessionRuntime& s, const std::string& type);
+  std::optional<Rejection> check_unknown_fields(const FIX::Message& msg, const std::string& type,
+                                                const SessionRuntime& s) const;
+  void on_new_order(const FIX::Message& msg, SessionRuntime& s, bool poss_dup);
+  void on_cancel_or_replace(const FIX::Message& msg, SessionRuntime& s, bool replace,
+                            bool poss_dup);
+  void on_status_request(const FIX::Message& msg, SessionRuntime& s);
+  void on_mass_cancel(const FIX::Message& msg, SessionRuntime& s, bool poss_dup);
+  void on_mass_status(const FIX::Message& msg, SessionRuntime& s);
+  void reject_request(const FIX::Message& msg, SessionRuntime& s, const std::string& type,
+                      const Rejection& why, const OrderView::Order* order = nullptr,
+                      std::optional<std::pair<uint32_t, int64_t>> throttle = std::nullopt);
+  bool submit(CommandBody command);
+
+  void route(const Event& e);
+  void submit_cancel_on_disconnect(SessionRuntime& s);
+  void maintenance_loop();
+
+  VenueConfig config_;
+  CommandSink& sink_;
+  GatewayOptions options_;
+  Directory directory_;
+  FIX::DataDictionary dictionary_;
+  std::vector<std::unique_ptr<SessionRuntime>> sessions_;
+  std::map<FIX::SessionID, SessionRuntime*> by_id_;
+
+  mutable std::mutex view_mu_;  ///< guards view_ and the order of queued messages
+  OrderView view_;
+  bool started_ = false;  ///< under view_mu_
+
+  struct Listener {
+    std::unique_ptr<GuardedStoreFactory> store;
+    std::unique_ptr<GuardedLogFactory> log;
+    std::unique_ptr<FIX::Acceptor> acceptor;
+  };
+  std::vector<Listener> listeners_;
+
+  std::mutex cod_mu_;
+  std::condition_variable cod_cv_;
+  std::vector<MassCancel> cod_retry_;  ///< cancel-on-disconnect the queue had no room for
+  bool stopping_ = false;
+  std::thread maintenance_;
+
+  std::string exec_prefix_;
+  std::atomic<uint64_t> exec_counter_{0};
+  mutable std::mutex stats_mu_;
+  GatewayStats stats_;
+};
+
+}  // namespace qd::fix

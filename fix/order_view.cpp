@@ -1,0 +1,148 @@
+#include "fix/order_view.hpp"
+
+#include <type_traits>
+
+namespace qd::fix {
+
+std::string OrderView::key(SessionId session, std::string_view client_id) {
+  std::string k = std::to_string(session);
+  k += ':';
+  k += client_id;
+  return k;
+}
+
+const OrderView::Order* OrderView::find(OrderId id) const {
+  auto it = orders_.find(id);
+  return it == orders_.end() ? nullptr : &it->second;
+}
+
+const OrderView::Order* OrderView::find(SessionId session, std::string_view client_id) const {
+  auto it = by_client_id_.find(key(session, client_id));
+  return it == by_client_id_.end() ? nullptr : find(it->second);
+}
+
+std::vector<const OrderView::Order*> OrderView::open_orders(SessionId session,
+                                                            std::optional<AccountId> account,
+                                                            std::optional<MarketId> market) const {
+  std::vector<const Order*> out;
+  auto it = open_by_session_.find(session);
+  if (it == open_by_session_.end()) return out;
+  for (const auto& [id, unused] : it->second) {
+    const Order* o = find(id);
+    if (!o) continue;
+    if (account && o->state.origin.account != *account) continue;
+    if (market && o->state.market != *market) continue;
+    out.push_back(o);
+  }
+  return out;
+}
+
+bool OrderView::has_open_orders(SessionId session) const {
+  auto it = open_by_session_.find(session);
+  return it != open_by_session_.end() && !it->second.empty();
+}
+
+OrderView::Reservation OrderView::reserve(SessionId session, std::string_view client_id,
+                                          int64_t today) {
+  std::string k = key(session, client_id);
+  if (in_flight_.count(k)) return Reservation::in_flight;
+  if (auto it = used_.find(k); it != used_.end() && it->second >= today) return Reservation::used;
+  if (auto it = by_client_id_.find(k); it != by_client_id_.end()) {
+    const Order* o = find(it->second);
+    if (o && is_open(o->state.status)) return Reservation::used;
+  }
+  in_flight_.insert(std::move(k));
+  return Reservation::ok;
+}
+
+void OrderView::release(SessionId session, std::string_view client_id) {
+  in_flight_.erase(key(session, client_id));
+}
+
+bool OrderView::in_flight(SessionId session, std::string_view client_id) const {
+  return in_flight_.count(key(session, client_id)) != 0;
+}
+
+void OrderView::remember(SessionId session, const ClientOrderId& id, int64_t day, OrderId order) {
+  if (id.empty()) return;
+  std::string k = key(session, id.view());
+  in_flight_.erase(k);
+  used_[k] = day;
+  if (order != 0) by_client_id_[std::move(k)] = order;
+}
+
+void OrderView::answered(SessionId session, const ClientOrderId& id, int64_t day) {
+  remember(session, id, day, 0);
+}
+
+void OrderView::roll_day(int64_t day) {
+  if (day <= day_) return;
+  day_ = day;
+  // Ids used before yesterday can never collide again; terminal orders of those days are no
+  // longer answered by status requests.
+  for (auto it = used_.begin(); it != used_.end();) {
+    if (it->second < day - 1)
+      it = used_.erase(it);
+    else
+      ++it;
+  }
+  for (auto it = orders_.begin(); it != orders_.end();) {
+    if (!is_open(it->second.state.status) && utc_day(it->second.last_ts) < day - 1) {
+      it = orders_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = by_client_id_.begin(); it != by_client_id_.end();) {
+    if (!orders_.count(it->second))
+      it = by_client_id_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void OrderView::update(const OrderState& s, const Event& e) {
+  if (s.order_id == 0) return;
+  Order& o = orders_[s.order_id];
+  o.state = s;
+  o.last_ts = e.ts;
+  o.last_exec = e.exec_id();
+  int64_t day = utc_day(e.ts);
+  remember(s.origin.session, s.client_id, day, s.order_id);
+  auto& open = open_by_session_[s.origin.session];
+  if (is_open(s.status))
+    open[s.order_id] = true;
+  else
+    open.erase(s.order_id);
+}
+
+void OrderView::apply(const Event& e) {
+  if (last_applied_.seq != 0 && !(last_applied_ < e.exec_id())) return;
+  last_applied_ = e.exec_id();
+  int64_t day = utc_day(e.ts);
+  roll_day(day);
+  std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, OrderAccepted> || std::is_same_v<T, OrderTriggered> ||
+                      std::is_same_v<T, OrderFilled> || std::is_same_v<T, OrderRestated>) {
+          update(b.order, e);
+        } else if constexpr (std::is_same_v<T, OrderRejected>) {
+          answered(b.order.origin.session, b.order.client_id, day);
+        } else if constexpr (std::is_same_v<T, OrderCanceled>) {
+          update(b.order, e);
+          answered(b.order.origin.session, b.request_client_id, day);
+        } else if constexpr (std::is_same_v<T, OrderReplaced>) {
+          // The old ClOrdID keeps pointing at the order, so a late cancel by it still resolves.
+          update(b.order, e);
+          remember(b.order.origin.session, b.order.orig_client_id, day, b.order.order_id);
+        } else if constexpr (std::is_same_v<T, CancelRejected>) {
+          answered(b.origin.session, b.client_id, day);
+        } else if constexpr (std::is_same_v<T, MassCancelDone>) {
+          answered(b.origin.session, b.client_id, day);
+        }
+      },
+      e.body);
+}
+
+}  // namespace qd::fix

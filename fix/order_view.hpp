@@ -1,0 +1,81 @@
+#pragma once
+// The gateway's view of orders, built only from the engine's events, so a restart that replays
+// the journal rebuilds it exactly. Answers OrderStatusRequest (H) and OrderMassStatusRequest (AF),
+// resolves OrigClOrdID to the engine's OrderId, and enforces ClOrdID uniqueness per session per
+// trading day (UTC day of the event time). Not thread-safe: the gateway holds one lock around it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace qd::fix {
+
+/// Nanoseconds per UTC day; trading days for ClOrdID uniqueness are UTC days.
+inline constexpr int64_t NS_PER_DAY = 86'400'000'000'000;
+constexpr int64_t utc_day(TimestampNs ts) {
+  return ts >= 0 ? ts / NS_PER_DAY : (ts - NS_PER_DAY + 1) / NS_PER_DAY;
+}
+
+constexpr bool is_open(OrderStatus s) {
+  return s == OrderStatus::pending_trigger || s == OrderStatus::new_ ||
+         s == OrderStatus::partially_filled;
+}
+
+class OrderView {
+ public:
+  struct Order {
+    OrderState state;
+    TimestampNs last_ts = 0;  ///< time of the last event that changed it
+    ExecId last_exec;         ///< ExecID of that event
+  };
+
+  /// Applies one event. Idempotent for an event seen twice (same ExecId): the second is ignored.
+  void apply(const Event& e);
+
+  const Order* find(OrderId id) const;
+  /// By any ClOrdID the order carried in `session` (its first or a replace's).
+  const Order* find(SessionId session, std::string_view client_id) const;
+
+  /// Open orders entered through `session`, optionally only of one account / market, by OrderId.
+  std::vector<const Order*> open_orders(SessionId session, std::optional<AccountId> account,
+                                        std::optional<MarketId> market) const;
+  bool has_open_orders(SessionId session) const;
+
+  enum class Reservation : uint8_t {
+    ok,         ///< unused: now in flight until its first event
+    in_flight,  ///< submitted and not yet answered by the engine
+    used,       ///< answered by the engine today, or the id of an open order
+  };
+  /// Claims a ClOrdID for a new request of `session` on UTC day `today`.
+  Reservation reserve(SessionId session, std::string_view client_id, int64_t today);
+  /// Gives back a reservation whose command never reached the engine.
+  void release(SessionId session, std::string_view client_id);
+  /// True while a request with this ClOrdID waits for the engine's answer.
+  bool in_flight(SessionId session, std::string_view client_id) const;
+
+  size_t size() const { return orders_.size(); }
+
+ private:
+  static std::string key(SessionId session, std::string_view client_id);
+  void remember(SessionId session, const ClientOrderId& id, int64_t day, OrderId order);
+  void answered(SessionId session, const ClientOrderId& id, int64_t day);
+  void roll_day(int64_t day);
+  void update(const OrderState& s, const Event& e);
+
+  std::unordered_map<OrderId, Order> orders_;
+  std::unordered_map<std::string, OrderId> by_client_id_;  ///< session:ClOrdID -> order
+  std::unordered_map<std::string, int64_t> used_;          ///< session:ClOrdID -> UTC day
+  std::unordered_set<std::string> in_flight_;
+  std::map<SessionId, std::map<OrderId, bool>> open_by_session_;
+  int64_t day_ = INT64_MIN;
+  ExecId last_applied_;
+};
+
+}  // namespace qd::fix

@@ -1,0 +1,84 @@
+#include "fix/outbox.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace qd::fix {
+
+Outbox::Outbox(FIX::SessionID session) : session_(std::move(session)) {}
+
+Outbox::~Outbox() {
+  stop();
+}
+
+void Outbox::start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Outbox::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Outbox::push(FIX::Message message) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(message));
+  }
+  cv_.notify_one();
+}
+
+void Outbox::flush() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || !thread_.joinable(); });
+}
+
+uint64_t Outbox::sent() const {
+  std::lock_guard lock(mu_);
+  return sent_;
+}
+
+uint64_t Outbox::failed() const {
+  std::lock_guard lock(mu_);
+  return failed_;
+}
+
+void Outbox::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      if (stop_) break;
+      continue;
+    }
+    FIX::Message m = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    bool ok = false;
+    try {
+      // Stored for resend even when the desk is not logged on; false only means "not sent now".
+      FIX::Session::sendToTarget(m, session_);
+      ok = true;
+    } catch (const std::exception& e) {
+      spdlog::error("FIX {}: could not queue an outbound message: {}", session_.toString(),
+                    e.what());
+    }
+    lock.lock();
+    busy_ = false;
+    if (ok)
+      ++sent_;
+    else
+      ++failed_;
+    if (queue_.empty()) idle_cv_.notify_all();
+  }
+  idle_cv_.notify_all();
+}
+
+}  // namespace qd::fix

@@ -1,0 +1,53 @@
+#pragma once
+// One session's outbound application messages, sent in order by the session's own thread so a
+// desk that reads slowly (QuickFIX sends on a blocking socket) never delays the engine's event
+// publisher or any other session. Session::sendToTarget stores each message in the session's
+// message store even while the desk is logged out, so it is resent after the next Logon.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "fix/quickfix.hpp"
+
+namespace qd::fix {
+
+class Outbox {
+ public:
+  explicit Outbox(FIX::SessionID session);
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  void start();
+  /// Sends everything queued, then stops the thread.
+  void stop();
+
+  /// Queues a message; it is sent after every message queued before it.
+  void push(FIX::Message message);
+
+  /// Blocks until every message queued so far has been handed to QuickFIX (tests, shutdown).
+  void flush();
+
+  uint64_t sent() const;
+  uint64_t failed() const;
+
+ private:
+  void run();
+
+  FIX::SessionID session_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::condition_variable idle_cv_;
+  std::deque<FIX::Message> queue_;
+  bool stop_ = false;
+  bool busy_ = false;
+  uint64_t sent_ = 0;
+  uint64_t failed_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace qd::fix

@@ -1,0 +1,163 @@
+#pragma once
+// The venue's own FIX tags (user-defined range 20000-39999) and the code values they carry.
+// spec/FIX44-venue.xml defines the same tags; spec/RULES_OF_ENGAGEMENT.md documents them.
+
+#include <optional>
+#include <string_view>
+
+#include "core/order_types.hpp"
+#include "core/reject_reason.hpp"
+
+namespace qd::fix {
+
+namespace tag {
+/// Int on ExecutionReport: why the order left the book or was filled without the owner asking
+/// (liquidation, ADL, STP, cancel-on-disconnect, expiry, admin, ...). See cancel_cause_code().
+inline constexpr int CancelCause = 20001;
+/// Char on NewOrderSingle: self-trade prevention for this order, overriding the account default.
+inline constexpr int SelfTradePrevention = 20002;
+/// Int on every reject (ExecutionReport 39=8, OrderCancelReject, BusinessMessageReject,
+/// OrderMassCancelReport): the venue's RejectReason code.
+inline constexpr int VenueRejectCode = 20003;
+/// Boolean on ExecutionReport ExecType=5: Y when the replace kept the order's time priority.
+inline constexpr int PriorityKept = 20004;
+/// String on fills: the trade's id, "<seq>-<index>", the same on both sides of the trade.
+inline constexpr int TradeID = 20005;
+/// Int on throttle rejects: messages left in the bucket (always 0 on a reject).
+inline constexpr int ThrottleRemaining = 20006;
+/// Int on throttle rejects: milliseconds until the next message is allowed.
+inline constexpr int ThrottleRefillMs = 20007;
+/// Boolean on ExecutionReport: Y when the order was entered by the venue itself (liquidation).
+inline constexpr int VenueInitiated = 20008;
+}  // namespace tag
+
+// Standard FIX 4.4 tags the codec uses that QuickFIX's FIELD namespace names differently or not
+// at all in every version.
+namespace std_tag {
+inline constexpr int Account = 1;
+inline constexpr int AvgPx = 6;
+inline constexpr int ClOrdID = 11;
+inline constexpr int Commission = 12;
+inline constexpr int CommType = 13;
+inline constexpr int CumQty = 14;
+inline constexpr int ExecID = 17;
+inline constexpr int ExecInst = 18;
+inline constexpr int HandlInst = 21;
+inline constexpr int LastPx = 31;
+inline constexpr int LastQty = 32;
+inline constexpr int MsgSeqNum = 34;
+inline constexpr int MsgType = 35;
+inline constexpr int OrderID = 37;
+inline constexpr int OrderQty = 38;
+inline constexpr int OrdStatus = 39;
+inline constexpr int OrdType = 40;
+inline constexpr int OrigClOrdID = 41;
+inline constexpr int PossDupFlag = 43;
+inline constexpr int Price = 44;
+inline constexpr int RefSeqNum = 45;
+inline constexpr int SenderCompID = 49;
+inline constexpr int SendingTime = 52;
+inline constexpr int Side = 54;
+inline constexpr int Symbol = 55;
+inline constexpr int TargetCompID = 56;
+inline constexpr int Text = 58;
+inline constexpr int TimeInForce = 59;
+inline constexpr int TransactTime = 60;
+inline constexpr int RawDataLength = 95;
+inline constexpr int RawData = 96;
+inline constexpr int PossResend = 97;
+inline constexpr int StopPx = 99;
+inline constexpr int CxlRejReason = 102;
+inline constexpr int OrdRejReason = 103;
+inline constexpr int ExpireTime = 126;
+inline constexpr int ResetSeqNumFlag = 141;
+inline constexpr int ExecType = 150;
+inline constexpr int LeavesQty = 151;
+inline constexpr int ExecRestatementReason = 378;
+inline constexpr int BusinessRejectRefID = 379;
+inline constexpr int BusinessRejectReason = 380;
+inline constexpr int CxlRejResponseTo = 434;
+inline constexpr int MassCancelRequestType = 530;
+inline constexpr int MassCancelResponse = 531;
+inline constexpr int MassCancelRejectReason = 532;
+inline constexpr int TotalAffectedOrders = 533;
+inline constexpr int Username = 553;
+inline constexpr int Password = 554;
+inline constexpr int MassStatusReqID = 584;
+inline constexpr int MassStatusReqType = 585;
+inline constexpr int OrdStatusReqID = 790;
+inline constexpr int LastLiquidityInd = 851;
+inline constexpr int TotNumReports = 911;
+inline constexpr int LastRptRequested = 912;
+inline constexpr int NewPassword = 925;
+inline constexpr int RefMsgType = 372;
+}  // namespace std_tag
+
+/// CancelCause (20001) values: one per core CancelReason, fixed forever (desks store them).
+constexpr int cancel_cause_code(CancelReason r) {
+  switch (r) {
+    case CancelReason::client_request:
+      return 0;
+    case CancelReason::ioc_remainder:
+      return 1;
+    case CancelReason::fok_unfilled:
+      return 2;
+    case CancelReason::market_remainder:
+      return 3;
+    case CancelReason::stp_resting:
+      return 4;
+    case CancelReason::stp_aggressing:
+      return 5;
+    case CancelReason::expired:
+      return 6;
+    case CancelReason::cancel_on_disconnect:
+      return 7;
+    case CancelReason::mass_cancel:
+      return 8;
+    case CancelReason::admin:
+      return 9;
+    case CancelReason::market_closed:
+      return 10;
+    case CancelReason::liquidation:
+      return 11;
+    case CancelReason::adl:
+      return 12;
+    case CancelReason::reduce_only_resize:
+      return 13;
+  }
+  return 99;
+}
+
+/// SelfTradePrevention (20002) values.
+constexpr std::optional<StpMode> stp_from_fix(char c) {
+  switch (c) {
+    case 'N':
+      return StpMode::none;
+    case 'R':
+      return StpMode::cancel_resting;
+    case 'A':
+      return StpMode::cancel_aggressing;
+    case 'B':
+      return StpMode::cancel_both;
+    case 'D':
+      return StpMode::decrement_and_cancel;
+  }
+  return std::nullopt;
+}
+constexpr char stp_to_fix(StpMode m) {
+  switch (m) {
+    case StpMode::none:
+      return 'N';
+    case StpMode::cancel_resting:
+      return 'R';
+    case StpMode::cancel_aggressing:
+      return 'A';
+    case StpMode::cancel_both:
+      return 'B';
+    case StpMode::decrement_and_cancel:
+      return 'D';
+  }
+  return 'N';
+}
+
+}  // namespace qd::fix
