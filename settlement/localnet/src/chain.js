@@ -211,9 +211,15 @@ class Chain extends EventEmitter {
     this.opts.log(`loaded ${file}: slot ${this.tip.slot}, height ${this.tip.height}, ${this.txs.size} transactions`);
     if (!h.clean) {
       // Stopped without a final save: blocks produced after the last save are lost. Skip ahead
-      // by at least as many blocks as could have been produced meanwhile, so slot and height seen
+      // by at least as many blocks as the previous run could have produced meanwhile (it saved
+      // at least every idleSaveMs, and the crash happened before now), so slots and heights seen
       // by clients before the crash are never handed out again.
-      const lost = Math.min(100000, Math.ceil(this.opts.idleSaveMs / Math.max(1, this.opts.blockMs || this.opts.idleSaveMs)) + 1);
+      const prevBlockMs = h.blockMs || 0;
+      let lost = 1;
+      if (prevBlockMs > 0) {
+        const window = Math.min(h.idleSaveMs || this.opts.idleSaveMs, Math.max(0, Date.now() - (h.savedAtMs || 0)));
+        lost = Math.min(100000, Math.ceil(window / prevBlockMs) + 1);
+      }
       this.opts.log(`previous run did not stop cleanly: producing ${lost} catch-up blocks`);
       this.advance(lost);
     }
@@ -242,7 +248,10 @@ class Chain extends EventEmitter {
       format: STATE_FORMAT,
       version: STATE_VERSION,
       savedAt: new Date().toISOString(),
+      savedAtMs: Date.now(),
       clean: !!clean,
+      blockMs: this.opts.blockMs,
+      idleSaveMs: this.opts.idleSaveMs,
       genesisHash: this.genesisHash,
       faucetSeed: this.faucet.seed.toString('base64'),
       hooks: this.hooks,

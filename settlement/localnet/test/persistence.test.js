@@ -77,6 +77,12 @@ test('restart with the same state file keeps balances, signatures and advancing 
   const fresh = await buildTx(s2, [web3.SystemProgram.transfer({ fromPubkey: f.payer.publicKey, toPubkey: to, lamports: 2_000_000 })], [f.payer], { blockhash: oldBlockhash });
   await send(s2, fresh);
   assert.equal((await s2.call('getBalance', [to.toBase58(), { commitment: 'processed' }])).value, 2_000_000);
+
+  // restored token accounts work with the token program
+  const again = await buildTx(s2, [spl.createTransferCheckedInstruction(f.aliceAta, f.mint, f.bobAta, f.alice.publicKey, 1_500_000n, 6)], [f.payer, f.alice]);
+  await send(s2, again);
+  assert.equal((await s2.call('getTokenAccountBalance', [f.aliceAta.toBase58(), { commitment: 'processed' }])).value.amount, '3500000');
+  assert.equal((await s2.call('getTokenAccountBalance', [f.bobAta.toBase58(), { commitment: 'processed' }])).value.amount, '5500000');
 });
 
 test('after kill -9 confirmed transactions survive and slots never go back', async (t) => {
