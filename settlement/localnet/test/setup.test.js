@@ -35,7 +35,7 @@ ${extra}`;
 
 test('setup creates mint, vault, accounts, delegations and the manifest; running it again changes nothing', async (t) => {
   const dir = tmpDir(t);
-  const s = await startServer(t, { blockMs: 30, finalizeDepth: 4 });
+  const s = await startServer(t, { blockMs: 60, finalizeDepth: 4 });
   const cfg = writeConfig(dir, s.port);
   // DESK-B brings its own owner key
   const deskB = web3.Keypair.generate();

@@ -8,7 +8,7 @@ const spl = require('@solana/spl-token');
 const { startServer, memoInstruction } = require('../test-support/harness');
 
 test('@solana/web3.js Connection, sendAndConfirmTransaction and spl-token helpers', async (t) => {
-  const s = await startServer(t, { blockMs: 40, finalizeDepth: 4 });
+  const s = await startServer(t, { blockMs: 100, finalizeDepth: 4 });
   const connection = new web3.Connection(s.url, 'confirmed');
   try {
     await exercise(connection, s);
