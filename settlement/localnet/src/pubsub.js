@@ -93,8 +93,7 @@ class PubSub {
       case 'rootSubscribe':
         return add({ kind: 'root' });
       case 'accountSubscribe': {
-        const pubkey = b58.decode(typeof p[0] === 'string' ? p[0] : '');
-        if (pubkey.length !== 32) throw invalidParams('Invalid param: WrongSize');
+        const pubkey = PubSub.pubkey(p[0]);
         const c = cfg(1);
         const commitment = Chain.parseCommitment(c.commitment);
         const encoding = c.encoding ?? 'binary';
@@ -107,7 +106,7 @@ class PubSub {
         let mentions = null;
         if (f === 'all' || f === 'allWithVotes') mentions = null;
         else if (f && typeof f === 'object' && Array.isArray(f.mentions) && f.mentions.length === 1) {
-          mentions = b58.encode(b58.decodeFixed(f.mentions[0], 32, 'mentions'));
+          mentions = b58.encode(PubSub.pubkey(f.mentions[0]));
         } else throw invalidParams('Invalid Request: Only 1 address supported');
         return add({ kind: 'logs', mentions, commitment: Chain.parseCommitment(cfg(1).commitment) });
       }
@@ -125,6 +124,17 @@ class PubSub {
       default:
         throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
     }
+  }
+
+  static pubkey(s) {
+    let b;
+    try {
+      b = b58.decode(typeof s === 'string' ? s : '');
+    } catch {
+      throw invalidParams('Invalid param: Invalid');
+    }
+    if (b.length !== 32) throw invalidParams('Invalid param: WrongSize');
+    return b;
   }
 
   /** Notifies subscriptions that are already satisfied when they are made. */
