@@ -146,6 +146,7 @@ class Chain extends EventEmitter {
   /** Loads the state file when it exists, else creates a fresh chain (and saves it). */
   open() {
     const f = this.opts.stateFile;
+    if (f) this._lock(f);
     if (f && fs.existsSync(f)) {
       this._load(f);
     } else {
@@ -153,6 +154,45 @@ class Chain extends EventEmitter {
       if (f) this.save();
     }
     return this;
+  }
+
+  /**
+   * Takes `<state file>.lock` (holding this process id) so that two localnets never write the
+   * same state file. A lock left by a process that no longer runs is taken over.
+   */
+  _lock(file) {
+    const lockFile = `${file}.lock`;
+    fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+        this.lockFile = lockFile;
+        return;
+      } catch (e) {
+        if (e.code !== 'EEXIST') throw e;
+      }
+      const pid = Number.parseInt(fs.readFileSync(lockFile, 'utf8'), 10);
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (e) {
+          alive = e.code === 'EPERM';
+        }
+      }
+      if (alive) throw new Error(`state file ${file} is in use by process ${pid} (lock ${lockFile})`);
+      fs.rmSync(lockFile, { force: true }); // stale: its process is gone
+    }
+    throw new Error(`cannot take the lock ${lockFile}`);
+  }
+
+  /** Releases the state file lock (after the final save). */
+  close() {
+    if (this.lockFile) {
+      fs.rmSync(this.lockFile, { force: true });
+      this.lockFile = null;
+    }
   }
 
   _newSvm() {

@@ -135,7 +135,14 @@ async function start(opts) {
     skipSlotEvery: opts.skipSlotEvery,
     txHistory: opts.txHistory,
     log,
-  }).open();
+  });
+  try {
+    chain.open();
+  } catch (e) {
+    chain.close();
+    throw e;
+  }
+  process.on('exit', () => chain.close());
 
   let timer = null;
   let paused = false;
@@ -209,8 +216,13 @@ async function start(opts) {
       }
     }
   } else {
-    port = await listen(httpServer, opts.port);
-    wsPort = await listen(wsServer, opts.wsPort !== undefined ? opts.wsPort : port + 1);
+    try {
+      port = await listen(httpServer, opts.port);
+      wsPort = await listen(wsServer, opts.wsPort !== undefined ? opts.wsPort : port + 1);
+    } catch (e) {
+      chain.close();
+      throw e;
+    }
   }
 
   if (opts.blockMs > 0) {
@@ -229,9 +241,11 @@ async function start(opts) {
     } catch (e) {
       log(`final save failed: ${e.message}`);
     }
+    chain.close();
     pubsub.close();
-    httpServer.closeAllConnections();
-    await Promise.all([close(httpServer), close(wsServer)]);
+    for (const s of [httpServer, wsServer]) s.closeAllConnections();
+    // The state is saved; do not let a slow client hold the exit up.
+    await Promise.race([Promise.all([close(httpServer), close(wsServer)]), new Promise((r) => setTimeout(r, 1000).unref())]);
   };
   log(
     `slot ${chain.tip.slot}, block height ${chain.tip.height}, block every ${opts.blockMs || 'manual'} ms, ` +

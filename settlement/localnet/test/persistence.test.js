@@ -119,3 +119,22 @@ test('an unreadable state file stops the server and is left untouched', async (t
   fs.writeFileSync(stateFile, '{"header": {"format": "something-else"}}');
   await assert.rejects(startServer(t, { stateFile }), /is not a quantdesk-localnet-state v1 file/);
 });
+
+test('a second localnet on the same state file is refused; a stale lock is taken over', async (t) => {
+  const dir = tmpDir(t);
+  const stateFile = path.join(dir, 'localnet-state.json');
+  const s1 = await startServer(t, { stateFile });
+  const payer = web3.Keypair.generate();
+  await airdrop(s1, payer.publicKey, 1_000_000_000);
+  await s1.call('localnet_advanceBlocks', [{ count: 1 }]);
+  const before = fs.readFileSync(stateFile, 'utf8');
+  await assert.rejects(startServer(t, { stateFile }), new RegExp(`state file .* is in use by process ${s1.proc.pid}`));
+  assert.equal(fs.readFileSync(stateFile, 'utf8'), before, 'the refused instance did not write');
+  assert.equal(await s1.call('getHealth'), 'ok');
+  await s1.stop('SIGKILL');
+  assert.ok(fs.existsSync(`${stateFile}.lock`), 'a killed process leaves its lock');
+  const s2 = await startServer(t, { stateFile });
+  assert.equal((await s2.call('getBalance', [payer.publicKey.toBase58(), { commitment: 'confirmed' }])).value, 1_000_000_000);
+  await s2.stop('SIGTERM');
+  assert.equal(fs.existsSync(`${stateFile}.lock`), false, 'a clean stop releases the lock');
+});
