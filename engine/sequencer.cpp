@@ -118,6 +118,7 @@ void Sequencer::engine_loop() {
         exchange_.process(batch.back(), events);
       }
       bodies.clear();
+      const auto commit_start = std::chrono::steady_clock::now();
       try {
         if (journal_) journal_->append(batch, events);
       } catch (...) {
@@ -129,6 +130,9 @@ void Sequencer::engine_loop() {
       }
       if (failed_) break;
       last_seq_.store(seq, std::memory_order_relaxed);
+      if (options_.on_commit) {
+        options_.on_commit(batch, (std::chrono::steady_clock::now() - commit_start).count());
+      }
       if (!events.empty()) {
         {
           std::lock_guard lock(publish_mutex_);

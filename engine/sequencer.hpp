@@ -28,6 +28,9 @@ struct SequencerOptions {
   /// How often the engine checks for due deadlines; a ClockTick is sequenced only when one is due.
   int64_t clock_tick_interval_ns = 1'000'000'000;
   std::function<TimestampNs()> clock; ///< wall clock in ns since the epoch; default system_clock
+  /// Optional, for metrics: called on the engine thread after each batch commits, with the batch
+  /// and the journal append's duration (steady clock, ns). Must be cheap and never block.
+  std::function<void(std::span<const Command> batch, int64_t commit_ns)> on_commit;
 };
 
 class Sequencer final : public CommandSink {
