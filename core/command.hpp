@@ -70,7 +70,9 @@ struct MassCancel {
   CancelReason reason = CancelReason::mass_cancel;
 };
 
-/// A new mark price for a market: the band's reference and the stop orders' trigger.
+/// A new mark price for a market: the band's reference and the stop orders' trigger. With the
+/// margin core on, the mark is derived from the oracle and the book, and this command is read
+/// as an exact oracle reading published now.
 struct SetMarkPrice {
   MarketId market = 0;
   Price mark;
@@ -84,9 +86,30 @@ struct SetMarketStatus {
   MarketStatus status = MarketStatus::open;
 };
 
+/// Collateral paid in (USDC, 1e-6). The insurance fund's account id seeds the fund.
+struct Deposit {
+  AccountId account = 0;
+  Quote amount;
+};
+
+/// Collateral paid out; rejected when it would leave free collateral negative.
+struct Withdraw {
+  AccountId account = 0;
+  Quote amount;
+};
+
+/// An oracle reading for a market (from a configured source, a feed or the admin CLI).
+struct SetOraclePrice {
+  MarketId market = 0;
+  Price price;                  ///< 1e-6
+  Price confidence;             ///< 1e-6, half-width of the source's interval; 0 = exact
+  TimestampNs publish_time = 0; ///< when the source published it
+  bool fallback = false;        ///< from the fallback source
+};
+
 using CommandBody =
     std::variant<NewOrder, CancelOrder, ReplaceOrder, MassCancel, SetMarkPrice, ClockTick,
-                 SetMarketStatus>;
+                 SetMarketStatus, Deposit, Withdraw, SetOraclePrice>;
 
 struct Command {
   SeqNo seq = 0;       ///< stamped by the sequencer

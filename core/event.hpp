@@ -4,6 +4,7 @@
 // Ordering contract: events of one command are emitted in the order they happened; a command's
 // events are released only after the journal holds the command.
 
+#include <string>
 #include <variant>
 
 #include "core/command.hpp"
@@ -43,6 +44,7 @@ struct OrderAccepted {
 struct OrderRejected {
   OrderState order;  ///< as requested; order_id is 0
   RejectReason reason = RejectReason::none;
+  std::string text;  ///< the numbers behind a risk reject (FIX Text 58); may be empty
 };
 
 /// A stop order's trigger was reached; it now works as a market or limit order.
@@ -60,6 +62,13 @@ struct OrderFilled {
   Qty last_qty;      ///< 1e-9
   Liquidity liquidity = Liquidity::taker;
   Side aggressor_side = Side::buy;
+  // Margin effects (zero when the margin core is off):
+  Quote fee;            ///< 1e-6 USDC, signed: > 0 charged, < 0 rebate; the liquidation fee on
+                        ///< a liquidation order's fills
+  Quote realized_pnl;   ///< 1e-6 USDC credited (or debited) to collateral by this fill
+  Qty position_after;   ///< signed base position in the market after the fill (1e-9)
+  Quote collateral_after;
+  bool liquidation = false;  ///< the account's side of a liquidation order
 };
 
 struct OrderCanceled {
@@ -115,9 +124,101 @@ struct MarketStatusChanged {
   MarketStatus status = MarketStatus::open;
 };
 
+enum class CollateralReason : uint8_t { deposit, withdrawal };
+
+/// Collateral paid in or out (USDC, 1e-6).
+struct CollateralChanged {
+  AccountId account = 0;
+  Quote amount;  ///< signed: + deposit, - withdrawal
+  Quote collateral_after;
+  CollateralReason reason = CollateralReason::deposit;
+};
+
+struct CollateralRejected {
+  AccountId account = 0;
+  Quote amount;
+  CollateralReason reason_kind = CollateralReason::withdrawal;
+  RejectReason reason = RejectReason::none;
+  std::string text;
+};
+
+/// An oracle reading was recorded; validity as risk/oracle.hpp's OracleValidity.
+struct OraclePriceSet {
+  MarketId market = 0;
+  Price price;
+  Price confidence;
+  TimestampNs publish_time = 0;
+  uint8_t validity = 0;
+  bool fallback = false;
+};
+
+/// A funding interval settled: the rate applied, then one FundingPaid per account.
+struct FundingRateApplied {
+  MarketId market = 0;
+  int64_t rate = 0;             ///< this interval, 1e-9 (+ longs pay shorts)
+  int64_t rate_8h = 0;          ///< 1e-9
+  int64_t average_premium = 0;  ///< 1e-9
+  Price oracle_twap;
+  Quote residue_to_venue;       ///< rounding residue kept by the venue
+};
+
+struct FundingPaid {
+  MarketId market = 0;
+  AccountId account = 0;
+  Qty base;       ///< position at payment (1e-9, signed)
+  Quote amount;   ///< + paid by the account, - received
+  Quote collateral_after;
+};
+
+/// An account fell below maintenance and the venue took over its risk.
+struct LiquidationTriggered {
+  AccountId account = 0;
+  Quote equity;
+  Quote maintenance;
+  Quote shortage;  ///< maintenance + buffer - equity
+  MarketId market = 0;
+  Qty qty;               ///< the reduce-only IOC's quantity (0 when none was sent)
+  Price limit_price;
+  Price bankruptcy_price;
+};
+
+/// The insurance fund took over what the book could not absorb, at the bankruptcy price.
+struct InsuranceTakeover {
+  AccountId account = 0;
+  MarketId market = 0;
+  Side account_side = Side::sell;  ///< the side the account closed on
+  Qty qty;
+  Price price;
+  Quote account_collateral_after;
+  Quote fund_collateral_after;
+};
+
+/// Auto-deleveraging: a profitable opposite position closed against the bankrupt account.
+struct AutoDeleveraged {
+  AccountId account = 0;       ///< the bankrupt account
+  AccountId counterparty = 0;  ///< the deleveraged account
+  MarketId market = 0;
+  Side counterparty_side = Side::buy;  ///< the side the counterparty closed on
+  Qty qty;
+  Price price;  ///< the bankruptcy price
+  Quote counterparty_realized_pnl;
+  Qty counterparty_position_after;
+};
+
+/// A flat account left with negative collateral: paid by the fund, the rest socialized.
+struct DeficitCovered {
+  AccountId account = 0;
+  Quote deficit;
+  Quote insurance_paid;
+  Quote socialized;
+};
+
 using EventBody = std::variant<OrderAccepted, OrderRejected, OrderTriggered, OrderFilled,
                                OrderCanceled, OrderRestated, OrderReplaced, CancelRejected, MassCancelDone,
-                               MarkPriceSet, MarketStatusChanged>;
+                               MarkPriceSet, MarketStatusChanged, CollateralChanged,
+                               CollateralRejected, OraclePriceSet, FundingRateApplied, FundingPaid,
+                               LiquidationTriggered, InsuranceTakeover, AutoDeleveraged,
+                               DeficitCovered>;
 
 struct Event {
   SeqNo seq = 0;          ///< the command that produced it

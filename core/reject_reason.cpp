@@ -67,6 +67,7 @@ const char* to_string(CancelReason r) {
     case CancelReason::liquidation: return "liquidation";
     case CancelReason::adl: return "auto-deleverage";
     case CancelReason::reduce_only_resize: return "reduce-only resize";
+    case CancelReason::risk_check_failed: return "failed the margin check when triggered";
   }
   return "unknown";
 }

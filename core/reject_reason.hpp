@@ -75,6 +75,7 @@ enum class CancelReason : uint8_t {
   liquidation,
   adl,
   reduce_only_resize,     ///< reduce-only remainder that would now increase the position
+  risk_check_failed,      ///< a triggered stop failed the margin check when it became active
 };
 
 const char* to_string(CancelReason r);

@@ -118,6 +118,11 @@ template <class A> void describe(A& a, MassCancel& v) { a(v.origin); a(v.scope);
 template <class A> void describe(A& a, SetMarkPrice& v) { a(v.market); a(v.mark); }
 template <class A> void describe(A&, ClockTick&) {}
 template <class A> void describe(A& a, SetMarketStatus& v) { a(v.market); a(v.status); }
+template <class A> void describe(A& a, Deposit& v) { a(v.account); a(v.amount); }
+template <class A> void describe(A& a, Withdraw& v) { a(v.account); a(v.amount); }
+template <class A> void describe(A& a, SetOraclePrice& v) {
+  a(v.market); a(v.price); a(v.confidence); a(v.publish_time); a(v.fallback);
+}
 
 template <class A> void describe(A& a, OrderState& v) {
   a(v.order_id); a(v.origin); a(v.market); a(v.client_id); a(v.orig_client_id); a(v.side); a(v.type);
@@ -125,11 +130,12 @@ template <class A> void describe(A& a, OrderState& v) {
   a(v.avg_price); a(v.expire_time); a(v.post_only); a(v.reduce_only);
 }
 template <class A> void describe(A& a, OrderAccepted& v) { a(v.order); }
-template <class A> void describe(A& a, OrderRejected& v) { a(v.order); a(v.reason); }
+template <class A> void describe(A& a, OrderRejected& v) { a(v.order); a(v.reason); a(v.text); }
 template <class A> void describe(A& a, OrderTriggered& v) { a(v.order); }
 template <class A> void describe(A& a, OrderFilled& v) {
   a(v.order); a(v.trade_id); a(v.counterparty_order_id); a(v.counterparty_account); a(v.last_price);
-  a(v.last_qty); a(v.liquidity); a(v.aggressor_side);
+  a(v.last_qty); a(v.liquidity); a(v.aggressor_side); a(v.fee); a(v.realized_pnl);
+  a(v.position_after); a(v.collateral_after); a(v.liquidation);
 }
 template <class A> void describe(A& a, OrderCanceled& v) { a(v.order); a(v.canceled_qty); a(v.reason); a(v.request_client_id); }
 template <class A> void describe(A& a, OrderRestated& v) { a(v.order); a(v.reduced_by); a(v.reason); }
@@ -143,6 +149,36 @@ template <class A> void describe(A& a, MassCancelDone& v) {
 }
 template <class A> void describe(A& a, MarkPriceSet& v) { a(v.market); a(v.mark); }
 template <class A> void describe(A& a, MarketStatusChanged& v) { a(v.market); a(v.status); }
+template <class A> void describe(A& a, CollateralChanged& v) {
+  a(v.account); a(v.amount); a(v.collateral_after); a(v.reason);
+}
+template <class A> void describe(A& a, CollateralRejected& v) {
+  a(v.account); a(v.amount); a(v.reason_kind); a(v.reason); a(v.text);
+}
+template <class A> void describe(A& a, OraclePriceSet& v) {
+  a(v.market); a(v.price); a(v.confidence); a(v.publish_time); a(v.validity); a(v.fallback);
+}
+template <class A> void describe(A& a, FundingRateApplied& v) {
+  a(v.market); a(v.rate); a(v.rate_8h); a(v.average_premium); a(v.oracle_twap); a(v.residue_to_venue);
+}
+template <class A> void describe(A& a, FundingPaid& v) {
+  a(v.market); a(v.account); a(v.base); a(v.amount); a(v.collateral_after);
+}
+template <class A> void describe(A& a, LiquidationTriggered& v) {
+  a(v.account); a(v.equity); a(v.maintenance); a(v.shortage); a(v.market); a(v.qty);
+  a(v.limit_price); a(v.bankruptcy_price);
+}
+template <class A> void describe(A& a, InsuranceTakeover& v) {
+  a(v.account); a(v.market); a(v.account_side); a(v.qty); a(v.price); a(v.account_collateral_after);
+  a(v.fund_collateral_after);
+}
+template <class A> void describe(A& a, AutoDeleveraged& v) {
+  a(v.account); a(v.counterparty); a(v.market); a(v.counterparty_side); a(v.qty); a(v.price);
+  a(v.counterparty_realized_pnl); a(v.counterparty_position_after);
+}
+template <class A> void describe(A& a, DeficitCovered& v) {
+  a(v.account); a(v.deficit); a(v.insurance_paid); a(v.socialized);
+}
 
 /// A variant as its alternative's index (one byte) followed by the alternative's fields.
 template <class A, class... Ts>

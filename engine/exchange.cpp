@@ -1,6 +1,8 @@
 #include "engine/exchange.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace qd {
 
@@ -23,46 +25,74 @@ void apply_fill(OrderRecord& r, Price px, Qty q) {
 }
 }  // namespace
 
-/// The book's handler while one order takes liquidity: turns each step into events.
+/// The book's handler while one order takes liquidity: turns each step into events and, with
+/// the margin core on, applies each trade to both accounts.
 class TakerMatch {
  public:
-  TakerMatch(OrderTracker& orders, OrderRecord& taker, Price tick, EventEmitter& e)
-      : orders_(orders), taker_(taker), tick_(tick), e_(e) {}
+  TakerMatch(Exchange& ex, Exchange::Market& m, OrderRecord& taker, EventEmitter& e)
+      : ex_(ex), m_(m), taker_(taker), e_(e) {}
 
   void on_fill(const BookOrder& maker_node, Ticks price, int64_t qty, bool maker_done) {
-    OrderRecord& maker = *orders_.find(maker_node.id);
-    const Price px(price * tick_.raw);
+    OrderRecord& maker = *ex_.orders_.find(maker_node.id);
+    const Price px(price * m_.spec.tick_size.raw);
     const Qty q(qty);
     const TradeId trade = e_.next_trade_id();
     apply_fill(maker, px, q);
     apply_fill(taker_, px, q);
     const Side aggressor = taker_.state.side;
-    e_(OrderFilled{maker.state, trade, taker_.state.order_id, taker_.state.origin.account, px, q,
-                   Liquidity::maker, aggressor});
-    e_(OrderFilled{taker_.state, trade, maker.state.order_id, maker.state.origin.account, px, q,
-                   Liquidity::taker, aggressor});
-    if (maker_done) orders_.erase(maker_node.id);
+    OrderFilled mf{maker.state, trade, taker_.state.order_id, taker_.state.origin.account, px, q,
+                   Liquidity::maker, aggressor, {}, {}, {}, {}, false};
+    OrderFilled tf{taker_.state, trade, maker.state.order_id, maker.state.origin.account, px, q,
+                   Liquidity::taker, aggressor, {}, {}, {}, {}, taker_.liquidation};
+    m_.last_trade = px;
+    m_.touched = true;
+    if (ex_.risk_) {
+      const risk::TradeResult r =
+          ex_.risk_->apply_trade(m_.spec.id, maker.state.origin.account, taker_.state.origin.account,
+                                 aggressor, px, q, taker_.liquidation);
+      if (r.status != risk::RiskStatus::ok) {
+        // The book has already traded: a margin core that cannot follow is a defect, and the
+        // batch must not be journaled or acknowledged.
+        throw std::logic_error(std::string("margin core refused a trade: ") + risk::to_string(r.status));
+      }
+      copy_risk(r.maker, mf);
+      copy_risk(r.taker, tf);
+      ex_.margins_changed_ = true;
+      e_(std::move(mf));
+      e_(std::move(tf));
+      ex_.emit_deficit(r.maker.deficit, e_);
+      ex_.emit_deficit(r.taker.deficit, e_);
+    } else {
+      e_(std::move(mf));
+      e_(std::move(tf));
+    }
+    if (maker_done) ex_.orders_.erase(maker_node.id);
   }
 
   void on_self_trade_cancel(const BookOrder& maker_node) {
-    OrderRecord& maker = *orders_.find(maker_node.id);
+    OrderRecord& maker = *ex_.orders_.find(maker_node.id);
     const Qty open = maker.state.leaves_qty;
+    ex_.risk_removed(maker, open);
     maker.state.leaves_qty = Qty(0);
     maker.state.status = OrderStatus::canceled;
     e_(OrderCanceled{maker.state, open, CancelReason::stp_resting, {}});
-    orders_.erase(maker_node.id);
+    ex_.orders_.erase(maker_node.id);
+    m_.touched = true;
   }
 
   void on_self_trade_decrement(const BookOrder& maker_node, int64_t qty, bool maker_done) {
-    OrderRecord& maker = *orders_.find(maker_node.id);
+    OrderRecord& maker = *ex_.orders_.find(maker_node.id);
     const Qty q(qty);
     maker.state.leaves_qty -= q;
     taker_.state.leaves_qty -= q;
+    m_.touched = true;
     if (maker_done) {
+      ex_.risk_removed(maker, q);
       maker.state.status = OrderStatus::canceled;
       e_(OrderCanceled{maker.state, q, CancelReason::stp_resting, {}});
-      orders_.erase(maker_node.id);
+      ex_.orders_.erase(maker_node.id);
     } else {
+      ex_.risk_reduced(maker, q);
       e_(OrderRestated{maker.state, q, CancelReason::stp_resting});
     }
     if (taker_.state.leaves_qty.raw == 0) {
@@ -78,21 +108,45 @@ class TakerMatch {
   bool taker_done() const { return taker_done_; }
 
  private:
-  OrderTracker& orders_;
+  static void copy_risk(const risk::FillResult& f, OrderFilled& ev) {
+    ev.fee = f.fee;
+    ev.realized_pnl = f.realized_pnl;
+    ev.position_after = f.position.base;
+    ev.collateral_after = f.collateral_after;
+  }
+
+  Exchange& ex_;
+  Exchange::Market& m_;
   OrderRecord& taker_;
-  Price tick_;
   EventEmitter& e_;
   bool taker_done_ = false;
 };
 
 Exchange::Exchange(const ExchangeSpec& spec, size_t pool_capacity)
     : pool_(std::make_unique<OrderPool>(pool_capacity)) {
+  if (!spec.risk.empty() && spec.risk.size() != spec.markets.size())
+    throw std::invalid_argument("margin parameters must be given for every market");
+  if (!spec.risk.empty()) risk_ = std::make_unique<risk::RiskEngine>();
   for (size_t i = 0; i < spec.markets.size(); ++i) {
     MarketSpec m = spec.markets[i];
     m.id = MarketId(i);
     markets_.push_back(std::make_unique<Market>(m, *pool_));
+    if (risk_ && risk_->add_market(m, spec.risk[i]) != risk::RiskStatus::ok)
+      throw std::invalid_argument("invalid margin parameters for market " + m.symbol);
+    if (risk_) risk_tick_interval_ = std::min(risk_tick_interval_, spec.risk[i].funding.sample_interval_ns);
   }
-  for (const AccountSpec& a : spec.accounts) accounts_[a.id] = a;
+  for (const AccountSpec& a : spec.accounts) {
+    accounts_[a.id] = a;
+    if (risk_ && risk_->add_account(a.id) != risk::RiskStatus::ok)
+      throw std::invalid_argument("duplicate account " + std::to_string(a.id));
+  }
+}
+
+TimestampNs Exchange::next_deadline() const {
+  TimestampNs next = expiries_.next();
+  // The margin core samples the funding premium and pays funding on clock ticks.
+  if (risk_) next = std::min(next, last_tick_ + risk_tick_interval_);
+  return next;
 }
 
 const AccountSpec* Exchange::account(AccountId id) const {
@@ -124,8 +178,12 @@ void Exchange::process(const Command& command, std::vector<Event>& out) {
         else if constexpr (std::is_same_v<T, SetMarkPrice>) set_mark(c, e);
         else if constexpr (std::is_same_v<T, ClockTick>) clock_tick(e);
         else if constexpr (std::is_same_v<T, SetMarketStatus>) set_status(c, e);
+        else if constexpr (std::is_same_v<T, Deposit>) deposit(c, e);
+        else if constexpr (std::is_same_v<T, Withdraw>) withdraw(c, e);
+        else if constexpr (std::is_same_v<T, SetOraclePrice>) set_oracle(c, e);
       },
       command.body);
+  after_command(e);
 }
 
 void Exchange::new_order(const NewOrder& c, EventEmitter& e) {
@@ -144,13 +202,22 @@ void Exchange::new_order(const NewOrder& c, EventEmitter& e) {
   s.expire_time = c.tif == TimeInForce::gtd ? c.expire_time : 0;
   s.post_only = c.post_only;
   s.reduce_only = c.reduce_only;
-  if (RejectReason why = validate(c, now_); why != RejectReason::none) {
+  risk::OrderCheck check;
+  RejectReason why = validate(c, now_);
+  Market* market = why == RejectReason::none ? markets_[c.market].get() : nullptr;
+  const bool is_stop = c.type == OrderType::stop_market || c.type == OrderType::stop_limit;
+  if (why == RejectReason::none && !is_stop) {
+    // Stops are checked when they trigger: only then do they add risk.
+    const Price px = c.type == OrderType::market ? protection_price(*market, c.side) : c.price;
+    why = risk_check(r, px, c.qty, check);
+  }
+  if (why != RejectReason::none) {
     s.status = OrderStatus::rejected;
     s.leaves_qty = Qty(0);
-    e(OrderRejected{s, why});
+    e(OrderRejected{s, why, check.text});
     return;
   }
-  Market& m = *markets_[c.market];
+  Market& m = *market;
   const AccountSpec& acct = *account(c.origin.account);
   r.stp = c.has_stp_override ? c.stp : acct.stp_mode;
   r.stp_group = acct.stp_group;
@@ -165,6 +232,12 @@ void Exchange::new_order(const NewOrder& c, EventEmitter& e) {
 
   OrderRecord& rec = orders_.insert(r);
   e(OrderAccepted{rec.state});
+  if (check.resized) {
+    // A reduce-only order larger than the position is cut to it.
+    const Qty cut = rec.state.leaves_qty - check.qty;
+    rec.state.leaves_qty = check.qty;
+    e(OrderRestated{rec.state, cut, CancelReason::reduce_only_resize});
+  }
   if (rec.state.expire_time != 0) expiries_.add(rec.state.expire_time, rec.state.order_id);
   if (c.type == OrderType::stop_market || c.type == OrderType::stop_limit) {
     m.stops.add(rec.state.order_id, c.side, c.stop_price);
@@ -183,7 +256,7 @@ void Exchange::work(Market& m, OrderRecord& taker, EventEmitter& e) {
     finish_canceled(taker, CancelReason::fok_unfilled, e);
     return;
   }
-  TakerMatch handler(orders_, taker, m.spec.tick_size, e);
+  TakerMatch handler(*this, m, taker, e);
   const MatchResult res = m.book.match(a, handler);
   if (handler.taker_done()) {
     orders_.erase(s.order_id);
@@ -205,6 +278,19 @@ void Exchange::rest(Market& m, OrderRecord& r, int64_t leaves) {
   m.book.add(s.order_id, s.side, s.price.raw / m.spec.tick_size.raw, leaves, s.origin.account,
              r.stp_group);
   r.resting = true;
+  m.touched = true;
+  risk_rested(r, Qty(leaves));
+}
+
+void Exchange::take_out(Market& m, OrderRecord& r) {
+  if (r.resting) {
+    m.book.remove(r.state.order_id);
+    r.resting = false;
+    m.touched = true;
+    risk_removed(r, r.state.leaves_qty);
+  } else {
+    m.stops.remove(r.state.order_id, r.state.side, r.state.stop_price);
+  }
 }
 
 void Exchange::finish_canceled(OrderRecord& r, CancelReason why, EventEmitter& e,
@@ -248,8 +334,7 @@ void Exchange::cancel_order(const CancelOrder& c, EventEmitter& e) {
     e(rej);
     return;
   }
-  Market& m = *markets_[c.market];
-  if (r->resting) m.book.remove(r->state.order_id); else m.stops.remove(r->state.order_id, r->state.side, r->state.stop_price);
+  take_out(*markets_[c.market], *r);
   finish_canceled(*r, CancelReason::client_request, e, &c.client_id);
 }
 

@@ -18,6 +18,7 @@
 #include "engine/order_pool.hpp"
 #include "engine/order_tracker.hpp"
 #include "engine/stop_book.hpp"
+#include "risk/risk_engine.hpp"
 
 namespace qd {
 
@@ -42,7 +43,9 @@ class Exchange {
   std::optional<MarketId> find_market(std::string_view symbol) const;
   /// Command time at which a ClockTick would next change something (an expiry), or INT64_MAX.
   /// The sequencer sequences ticks only when one is due, so an idle venue journals nothing.
-  TimestampNs next_deadline() const { return expiries_.next(); }
+  TimestampNs next_deadline() const;
+  /// The margin core, or nullptr when the exchange runs matching only.
+  const risk::RiskEngine* risk() const { return risk_.get(); }
 
  private:
   struct Market {
@@ -51,6 +54,8 @@ class Exchange {
     OrderBook book;
     std::optional<Price> mark;
     StopBook stops;
+    Price last_trade;      ///< 1e-6, 0 before the first trade
+    bool touched = false;  ///< the book changed during the current command
   };
 
   void new_order(const NewOrder& c, EventEmitter& e);
@@ -60,6 +65,25 @@ class Exchange {
   void set_mark(const SetMarkPrice& c, EventEmitter& e);
   void clock_tick(EventEmitter& e);
   void set_status(const SetMarketStatus& c, EventEmitter& e);
+  // Margin core (exchange_risk.cpp).
+  void deposit(const Deposit& c, EventEmitter& e);
+  void withdraw(const Withdraw& c, EventEmitter& e);
+  void set_oracle(const SetOraclePrice& c, EventEmitter& e);
+  /// The margin core's decision on an order about to work; none when it may go ahead.
+  RejectReason risk_check(const OrderRecord& r, Price price, Qty qty, risk::OrderCheck& out) const;
+  void risk_rested(const OrderRecord& r, Qty qty);
+  void risk_removed(const OrderRecord& r, Qty qty);
+  void risk_reduced(const OrderRecord& r, Qty qty);
+  /// A new mark: record it, tell the desks, and run the stops it triggers (once per command).
+  void mark_changed(Market& m, Price mark, EventEmitter& e);
+  void trigger_stops(Market& m, EventEmitter& e);
+  /// After a command: refresh the marks of changed books, then liquidate what needs it.
+  void after_command(EventEmitter& e);
+  void refresh_mark(Market& m, EventEmitter& e);
+  void liquidation_pass(EventEmitter& e);
+  void emit_deficit(const risk::DeficitCovered& d, EventEmitter& e);
+  /// Takes an order out of its book (or the stop book) and releases its margin exposure.
+  void take_out(Market& m, OrderRecord& r);
 
   /// Checks a new order against the market and account; none when acceptable.
   RejectReason validate(const NewOrder& c, TimestampNs now) const;
@@ -76,13 +100,19 @@ class Exchange {
   OrderRecord* resolve(const OrderRef& ref, const Origin& origin, MarketId market);
   const AccountSpec* account(AccountId id) const;
 
+  friend class TakerMatch;
+
   std::unique_ptr<OrderPool> pool_;  // before markets_: their books point into it
+  std::unique_ptr<risk::RiskEngine> risk_;
   std::vector<std::unique_ptr<Market>> markets_;
   std::unordered_map<AccountId, AccountSpec> accounts_;
   OrderTracker orders_;
   ExpiryQueue expiries_;
   OrderId next_order_id_ = 1;
   TimestampNs now_ = 0;
+  TimestampNs last_tick_ = 0;      ///< time of the last ClockTick (funding samples need ticks)
+  TimestampNs risk_tick_interval_ = INT64_MAX;  ///< shortest funding sample interval
+  bool margins_changed_ = false;   ///< fills or prices moved during the current command
 };
 
 }  // namespace qd

@@ -63,18 +63,34 @@ void Exchange::replace_order(const ReplaceOrder& c, EventEmitter& e) {
   const bool keeps_priority = new_price == s.price && new_leaves <= s.leaves_qty;
   if (!keeps_priority && s.post_only && m.book.crosses(s.side, new_price.raw / tick))
     return refuse(RejectReason::post_only_would_take, r);
-  s.orig_client_id = s.client_id;
-  orders_.rename(*r, c.client_id);
-  s.order_qty = c.qty;
   if (keeps_priority) {
+    s.orig_client_id = s.client_id;
+    orders_.rename(*r, c.client_id);
+    s.order_qty = c.qty;
+    risk_reduced(*r, s.leaves_qty - new_leaves);
     m.book.reduce(s.order_id, new_leaves.raw);
+    m.touched = true;
     s.leaves_qty = new_leaves;
     e(OrderReplaced{s, true});
     return;
   }
+  if (risk_) {
+    // Judge the replacement as if the old order were gone; put the old exposure back if refused.
+    risk_removed(*r, s.leaves_qty);
+    risk::OrderCheck check;
+    OrderRecord probe = *r;
+    probe.state.reduce_only = s.reduce_only;
+    if (RejectReason why = risk_check(probe, new_price, new_leaves, check); why != RejectReason::none) {
+      risk_rested(*r, s.leaves_qty);
+      return refuse(why, r);
+    }
+    risk_rested(*r, s.leaves_qty);
+  }
+  s.orig_client_id = s.client_id;
+  orders_.rename(*r, c.client_id);
+  s.order_qty = c.qty;
   // A new price or a larger quantity re-enters the book: it may trade and it loses priority.
-  m.book.remove(s.order_id);
-  r->resting = false;
+  take_out(m, *r);
   s.price = new_price;
   s.leaves_qty = new_leaves;
   e(OrderReplaced{s, false});
@@ -102,8 +118,7 @@ void Exchange::mass_cancel(const MassCancel& c, EventEmitter& e) {
   });
   for (OrderId id : ids) {
     OrderRecord& r = *orders_.find(id);
-    Market& m = *markets_[r.state.market];
-    if (r.resting) m.book.remove(id); else m.stops.remove(id, r.state.side, r.state.stop_price);
+    take_out(*markets_[r.state.market], r);
     finish_canceled(r, c.reason, e);
     ++done.canceled;
   }
@@ -112,14 +127,36 @@ void Exchange::mass_cancel(const MassCancel& c, EventEmitter& e) {
 
 void Exchange::set_mark(const SetMarkPrice& c, EventEmitter& e) {
   if (c.market >= markets_.size() || c.mark.raw <= 0) return;
-  Market& m = *markets_[c.market];
-  m.mark = c.mark;
-  e(MarkPriceSet{c.market, c.mark});
-  if (m.spec.status != MarketStatus::open) return;  // stops wait while the market cannot trade
-  for (OrderId id : m.stops.take_triggered(c.mark)) {
+  if (risk_) {
+    // With the margin core the mark is derived: read this as an exact oracle reading.
+    set_oracle(SetOraclePrice{c.market, c.mark, Price(0), now_, false}, e);
+    return;
+  }
+  mark_changed(*markets_[c.market], c.mark, e);
+}
+
+void Exchange::mark_changed(Market& m, Price mark, EventEmitter& e) {
+  m.mark = mark;
+  e(MarkPriceSet{m.spec.id, mark});
+  trigger_stops(m, e);
+}
+
+void Exchange::trigger_stops(Market& m, EventEmitter& e) {
+  if (!m.mark || m.spec.status != MarketStatus::open) return;  // stops wait while halted
+  for (OrderId id : m.stops.take_triggered(*m.mark)) {
     OrderRecord& r = *orders_.find(id);
     if (r.state.type == OrderType::stop_market) r.state.price = protection_price(m, r.state.side);
     e(OrderTriggered{r.state});
+    risk::OrderCheck check;
+    if (risk_check(r, r.state.price, r.state.leaves_qty, check) != RejectReason::none) {
+      finish_canceled(r, CancelReason::risk_check_failed, e);
+      continue;
+    }
+    if (check.resized) {
+      const Qty cut = r.state.leaves_qty - check.qty;
+      r.state.leaves_qty = check.qty;
+      e(OrderRestated{r.state, cut, CancelReason::reduce_only_resize});
+    }
     work(m, r, e);
   }
 }
@@ -128,9 +165,22 @@ void Exchange::clock_tick(EventEmitter& e) {
   for (OrderId id : expiries_.take_due(now_)) {
     OrderRecord* r = orders_.find(id);
     if (!r || r->state.expire_time > now_) continue;  // already gone
-    Market& m = *markets_[r->state.market];
-    if (r->resting) m.book.remove(id); else m.stops.remove(id, r->state.side, r->state.stop_price);
+    take_out(*markets_[r->state.market], *r);
     finish_canceled(*r, CancelReason::expired, e);
+  }
+  last_tick_ = now_;
+  if (!risk_) return;
+  for (auto& m : markets_) {
+    refresh_mark(*m, e);
+    const risk::FundingResult f = risk_->funding_tick(m->spec.id, now_);
+    if (f.status != risk::RiskStatus::ok) continue;
+    e(FundingRateApplied{m->spec.id, f.rate, f.rate_8h, f.average_premium, f.oracle_twap,
+                         f.residue_to_venue});
+    for (const risk::FundingPayment& p : f.payments) {
+      const risk::Account* a = risk_->account(p.account);
+      e(FundingPaid{m->spec.id, p.account, p.base, p.amount, a ? a->collateral : Quote(0)});
+    }
+    margins_changed_ = true;
   }
 }
 
@@ -139,11 +189,12 @@ void Exchange::set_status(const SetMarketStatus& c, EventEmitter& e) {
   Market& m = *markets_[c.market];
   m.spec.status = c.status;
   e(MarketStatusChanged{c.market, c.status});
+  if (c.status == MarketStatus::open) trigger_stops(m, e);  // stops that waited out a halt
   if (c.status != MarketStatus::closed) return;
   // Closing a market ends every order in it.
   for (OrderId id : orders_.select([&](const OrderRecord& r) { return r.state.market == c.market; })) {
     OrderRecord& r = *orders_.find(id);
-    if (r.resting) m.book.remove(id); else m.stops.remove(id, r.state.side, r.state.stop_price);
+    take_out(m, r);
     finish_canceled(r, CancelReason::market_closed, e);
   }
 }

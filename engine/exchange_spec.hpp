@@ -6,6 +6,7 @@
 #include "core/ids.hpp"
 #include "core/market_spec.hpp"
 #include "core/order_types.hpp"
+#include "risk/market_risk_params.hpp"
 
 namespace qd {
 
@@ -20,6 +21,9 @@ struct AccountSpec {
 struct ExchangeSpec {
   std::vector<MarketSpec> markets;   ///< markets[i].id == i
   std::vector<AccountSpec> accounts; ///< any ids; looked up by id
+  /// The margin core's parameters, one per market in the same order. Empty = matching only:
+  /// no margin checks, fees, positions or funding (unit tests and the replay benchmark).
+  std::vector<risk::MarketRiskParams> risk;
 };
 
 }  // namespace qd

@@ -50,9 +50,13 @@ RejectReason Exchange::validate_price_qty(const Market& m, OrderType type, Side 
         return RejectReason::outside_price_band;
     }
   }
-  const Quote notional = notional_floor(effective, qty);
-  if (notional < s.min_notional) return RejectReason::below_min_notional;
-  if (s.max_order_notional.raw > 0 && notional_ceil(effective, qty) > s.max_order_notional)
+  // Compared unrounded in 128 bits (1e-15 USDC): a huge quantity's notional does not fit the
+  // 64-bit Quote, and wrapped it could pass either limit.
+  const __int128 notional = notional_scaled(effective, qty);
+  if (notional < static_cast<__int128>(s.min_notional.raw) * QTY_PRECISION)
+    return RejectReason::below_min_notional;
+  if (s.max_order_notional.raw > 0 &&
+      notional > static_cast<__int128>(s.max_order_notional.raw) * QTY_PRECISION)
     return RejectReason::above_max_order_notional;
   return RejectReason::none;
 }
@@ -68,8 +72,10 @@ RejectReason Exchange::validate(const NewOrder& c, TimestampNs now) const {
   if (!ClientOrderId::fits(c.client_id.view())) return RejectReason::client_order_id_too_long;
 
   const bool is_stop = c.type == OrderType::stop_market || c.type == OrderType::stop_limit;
-  const bool is_market = c.type == OrderType::market || c.type == OrderType::stop_market;
-  if (c.post_only && (is_market || c.tif == TimeInForce::ioc || c.tif == TimeInForce::fok))
+  // Post-only is judged against the book at entry. A stop meets the book only when it triggers,
+  // long after it was accepted, so a post-only stop is refused like a post-only market or IOC.
+  if (c.post_only &&
+      (c.type != OrderType::limit || c.tif == TimeInForce::ioc || c.tif == TimeInForce::fok))
     return RejectReason::invalid_order_type;
   if (is_stop) {
     if (c.stop_price.raw <= 0) return RejectReason::missing_stop_price;

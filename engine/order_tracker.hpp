@@ -19,6 +19,7 @@ struct OrderRecord {
   StpMode stp = StpMode::none;
   StpGroupId stp_group = 0;
   bool resting = false;       ///< in the book (false: a stop waiting for its trigger)
+  bool liquidation = false;   ///< sent by the venue to liquidate the account
 };
 
 class OrderTracker {

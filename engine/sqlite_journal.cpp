@@ -1,5 +1,6 @@
 #include "engine/sqlite_journal.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace qd {
@@ -85,14 +86,17 @@ const char* tif_name(TimeInForce t) {
 const char* command_kind(const CommandBody& b) {
   static constexpr const char* names[] = {"new_order",  "cancel_order", "replace_order",
                                           "mass_cancel", "set_mark_price", "clock_tick",
-                                          "set_market_status"};
+                                          "set_market_status", "deposit", "withdraw",
+                                          "set_oracle_price"};
   static_assert(std::size(names) == std::variant_size_v<CommandBody>);
   return names[b.index()];
 }
 const char* event_kind(const EventBody& b) {
   static constexpr const char* names[] = {
       "accepted", "rejected", "triggered", "fill", "canceled", "restated", "replaced",
-      "cancel_rejected", "mass_cancel_done", "mark_price", "market_status"};
+      "cancel_rejected", "mass_cancel_done", "mark_price", "market_status", "collateral",
+      "collateral_rejected", "oracle_price", "funding_rate", "funding_paid", "liquidation",
+      "insurance_takeover", "adl", "deficit"};
   static_assert(std::size(names) == std::variant_size_v<EventBody>);
   return names[b.index()];
 }
@@ -112,13 +116,16 @@ struct StmtGuard {
   ~StmtGuard() { sqlite3_finalize(s); }
 };
 
+/// Binds parameters in order. Text and blobs are bound without a copy (SQLITE_STATIC): every
+/// buffer bound here outlives the sqlite3_step that reads it, and every parameter is bound
+/// again before the statement's next step.
 struct Stmt {
   sqlite3_stmt* s;
   int i = 0;
   void null() { sqlite3_bind_null(s, ++i); }
   void i64(int64_t v) { sqlite3_bind_int64(s, ++i, v); }
-  void text(std::string_view v) { sqlite3_bind_text(s, ++i, v.data(), int(v.size()), SQLITE_TRANSIENT); }
-  void blob(std::string_view v) { sqlite3_bind_blob(s, ++i, v.data(), int(v.size()), SQLITE_TRANSIENT); }
+  void text(std::string_view v) { sqlite3_bind_text(s, ++i, v.data(), int(v.size()), SQLITE_STATIC); }
+  void blob(std::string_view v) { sqlite3_bind_blob(s, ++i, v.data(), int(v.size()), SQLITE_STATIC); }
 };
 
 }  // namespace
@@ -137,6 +144,8 @@ SqliteJournal::SqliteJournal(const std::string& path, JournalSync sync) : path_(
     sqlite3_finalize(insert_command_);
     sqlite3_finalize(insert_event_);
     sqlite3_finalize(upsert_order_);
+    sqlite3_finalize(begin_);
+    sqlite3_finalize(commit_);
     sqlite3_close(db_);
     throw;
   }
@@ -177,12 +186,16 @@ void SqliteJournal::init(JournalSync sync) {
       " client_id=excluded.client_id, price=excluded.price, stop_price=excluded.stop_price,"
       " order_qty=excluded.order_qty, leaves_qty=excluded.leaves_qty, cum_qty=excluded.cum_qty,"
       " avg_price=excluded.avg_price, status=excluded.status, updated_seq=excluded.updated_seq");
+  begin_ = prepare("BEGIN IMMEDIATE");
+  commit_ = prepare("COMMIT");
 }
 
 SqliteJournal::~SqliteJournal() {
   sqlite3_finalize(insert_command_);
   sqlite3_finalize(insert_event_);
   sqlite3_finalize(upsert_order_);
+  sqlite3_finalize(begin_);
+  sqlite3_finalize(commit_);
   sqlite3_close(db_);
 }
 
@@ -203,7 +216,8 @@ sqlite3_stmt* SqliteJournal::prepare(const char* sql) const {
 }
 
 uint64_t SqliteJournal::hash_events(std::span<const Event> events) {
-  ByteWriter w;
+  thread_local ByteWriter w;  // replay hashes every command: reuse the buffer
+  w.clear();
   for (const Event& e : events) w(e);
   return fnv1a(w.bytes());
 }
@@ -228,7 +242,7 @@ void SqliteJournal::record_names(const std::vector<NamedId>& markets,
   upsert("INSERT INTO accounts(id, name) VALUES(?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name", accounts);
 }
 
-void SqliteJournal::write_event(const Event& e) {
+void SqliteJournal::write_event(const Event& e, std::string_view body) {
   Stmt b{insert_event_};
   b.i64(int64_t(e.seq));
   b.i64(e.index);
@@ -251,24 +265,27 @@ void SqliteJournal::write_event(const Event& e) {
   } else {
     for (int k = 0; k < 12; ++k) b.null();
   }
+  char trade_id[48];  // "seq.index", bound without a copy: lives until the step below
   if (const auto* f = std::get_if<OrderFilled>(&e.body)) {
     b.i64(f->last_price.raw);
     b.i64(f->last_qty.raw);
     b.text(f->liquidity == Liquidity::maker ? "maker" : "taker");
-    b.text(std::to_string(f->trade_id.seq) + "." + std::to_string(f->trade_id.index));
+    char* end = std::to_chars(trade_id, trade_id + 20, f->trade_id.seq).ptr;
+    *end++ = '.';
+    end = std::to_chars(end, trade_id + sizeof trade_id, f->trade_id.index).ptr;
+    b.text(std::string_view(trade_id, size_t(end - trade_id)));
     b.i64(int64_t(f->counterparty_order_id));
   } else {
     for (int k = 0; k < 5; ++k) b.null();
   }
   const char* reason = std::visit(
       [](const auto& ev) -> const char* {
-        if constexpr (requires { ev.reason; }) return to_string(ev.reason); else return nullptr;
+        if constexpr (requires { to_string(ev.reason); }) return to_string(ev.reason);
+        else return nullptr;
       },
       e.body);
   if (reason) b.text(reason); else b.null();
-  writer_.clear();
-  writer_(e.body);
-  b.blob(writer_.bytes());
+  b.blob(body);
   if (sqlite3_step(insert_event_) != SQLITE_DONE)
     throw std::runtime_error("journal " + path_ + ": " + sqlite3_errmsg(db_));
   sqlite3_reset(insert_event_);
@@ -297,29 +314,50 @@ void SqliteJournal::write_event(const Event& e) {
   }
 }
 
+void SqliteJournal::step_done(sqlite3_stmt* s) {
+  const int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) throw std::runtime_error("journal " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
 void SqliteJournal::append(std::span<const Command> commands, std::span<const Event> events) {
-  exec("BEGIN IMMEDIATE");
+  step_done(begin_);
   try {
     size_t next_event = 0;
     for (const Command& c : commands) {
       const size_t first = next_event;
       while (next_event < events.size() && events[next_event].seq == c.seq) ++next_event;
-      const std::span<const Event> mine = events.subspan(first, next_event - first);
+      // Each event is serialized once: its whole record feeds the hash (exactly what
+      // hash_events() computes: describe(Event) lists seq, index, ts, body), its body is the
+      // stored blob.
+      event_bytes_.clear();
+      body_spans_.clear();
+      for (size_t k = first; k < next_event; ++k) {
+        const Event& e = events[k];
+        event_bytes_(e.seq);
+        event_bytes_(e.index);
+        event_bytes_(e.ts);
+        const size_t at = event_bytes_.bytes().size();
+        event_bytes_(e.body);
+        body_spans_.push_back({at, event_bytes_.bytes().size() - at});
+      }
       writer_.clear();
-      writer_(const_cast<Command&>(c));
+      writer_(c);
       Stmt b{insert_command_};
       b.i64(int64_t(c.seq));
       b.i64(c.ts);
       b.text(command_kind(c.body));
       b.blob(writer_.bytes());
-      b.i64(int64_t(hash_events(mine)));
-      b.i64(int64_t(mine.size()));
-      if (sqlite3_step(insert_command_) != SQLITE_DONE)
-        throw std::runtime_error("journal " + path_ + ": " + sqlite3_errmsg(db_));
-      sqlite3_reset(insert_command_);
-      for (const Event& e : mine) write_event(e);
+      b.i64(int64_t(fnv1a(event_bytes_.bytes())));
+      b.i64(int64_t(next_event - first));
+      step_done(insert_command_);
+      const std::string_view all = event_bytes_.bytes();
+      for (size_t k = first; k < next_event; ++k) {
+        const auto [at, size] = body_spans_[k - first];
+        write_event(events[k], all.substr(at, size));
+      }
     }
-    exec("COMMIT");
+    step_done(commit_);
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_reset(insert_command_);

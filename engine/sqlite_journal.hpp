@@ -60,15 +60,20 @@ class SqliteJournal final : public Journal {
   void init(JournalSync sync);
   void exec(const char* sql) const;
   sqlite3_stmt* prepare(const char* sql) const;
-  void write_event(const Event& e);
+  void write_event(const Event& e, std::string_view body);
+  void step_done(sqlite3_stmt* s);  // steps, resets, throws unless SQLITE_DONE
 
   std::string path_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_command_ = nullptr;
   sqlite3_stmt* insert_event_ = nullptr;
   sqlite3_stmt* upsert_order_ = nullptr;
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
   SeqNo last_seq_ = 0;
-  ByteWriter writer_;
+  ByteWriter writer_;       // the command being appended
+  ByteWriter event_bytes_;  // its events, serialized back to back
+  std::vector<std::pair<size_t, size_t>> body_spans_;  // each event body's offset and size
 };
 
 }  // namespace qd

@@ -2,13 +2,42 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 
 namespace qd {
 
+risk::MarketRiskParams risk_params_from(const MarketConfig& m, const RiskConfig& r) {
+  risk::MarketRiskParams p;
+  p.initial_margin_bps = m.initial_margin_bps;
+  p.maintenance_margin_bps = m.maintenance_margin_bps;
+  p.imf_factor_ppm = m.imf_factor_ppm;
+  p.max_position = m.max_position;
+  p.open_interest_cap = m.open_interest_cap;
+  p.maker_fee_ppm = m.maker_fee_ppm;
+  p.taker_fee_ppm = m.taker_fee_ppm;
+  p.liquidation_fee_bps = r.liquidation_fee_bps;
+  p.liquidation_buffer_bps = r.liquidation_buffer_bps;
+  p.gain_weight_bps = r.unrealized_pnl_weight_bps;
+  p.oracle.margin_staleness_ns = int64_t(m.oracle.max_staleness_s) * 1'000'000'000;
+  p.oracle.fill_staleness_ns = int64_t(m.oracle.fill_staleness_s) * 1'000'000'000;
+  p.oracle.max_confidence_bps = m.oracle.max_confidence_bps;
+  p.mark.band_bps = m.oracle.mark_band_bps;
+  p.funding.interval_ns = int64_t(m.funding_interval_s) * 1'000'000'000;
+  p.funding.sample_interval_ns = int64_t(r.funding_sample_s) * 1'000'000'000;
+  p.funding.impact_margin_notional = r.impact_notional;
+  p.funding.interest_8h = r.funding_interest_8h_e9;
+  p.funding.premium_clamp_8h = r.funding_clamp_8h_e9;
+  p.funding.max_hourly_rate = r.funding_cap_hourly_e9;
+  return p;
+}
+
 ExchangeSpec exchange_spec_from(const VenueConfig& config) {
   ExchangeSpec spec;
-  for (const MarketConfig& m : config.markets) spec.markets.push_back(to_market_spec(m));
+  for (const MarketConfig& m : config.markets) {
+    spec.markets.push_back(to_market_spec(m));
+    spec.risk.push_back(risk_params_from(m, config.risk));
+  }
   for (const AccountConfig& a : config.accounts) {
     spec.accounts.push_back(
         AccountSpec{a.number, a.stp_mode, a.stp_group, a.max_open_orders, a.enabled});
@@ -58,18 +87,51 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
 
 Venue::~Venue() { stop(); }
 
+namespace {
+TimestampNs wall_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
 void Venue::seed_new_journal() {
-  // A new venue starts every market at its configured reference price, as journaled commands.
+  // A new venue's opening balances and prices, as journaled commands so replay needs no config:
+  // the insurance fund, each account's collateral, and every market's first oracle reading.
+  if (config_.risk.insurance_fund.raw > 0)
+    sequencer_->try_submit(Deposit{risk::INSURANCE_FUND_ACCOUNT, config_.risk.insurance_fund});
+  for (const AccountConfig& a : config_.accounts) {
+    if (a.collateral.raw > 0) sequencer_->try_submit(Deposit{a.number, a.collateral});
+  }
+  const TimestampNs now = wall_now();
   for (const MarketConfig& m : config_.markets) {
-    if (m.oracle.initial_price.raw > 0) {
-      sequencer_->try_submit(SetMarkPrice{m.id, m.oracle.initial_price});
-    }
+    if (m.oracle.initial_price.raw > 0)
+      sequencer_->try_submit(SetOraclePrice{m.id, m.oracle.initial_price, Price(0), now, false});
+  }
+}
+
+void Venue::keep_admin_oracles_fresh() {
+  std::unique_lock lock(keeper_mutex_);
+  while (!keeper_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return keeper_stop_; })) {
+    std::vector<std::pair<MarketId, Price>> prices;
+    sequencer_->run_on_engine([&](const Exchange& ex) {
+      if (!ex.risk()) return;
+      for (const MarketConfig& m : config_.markets) {
+        if (m.oracle.source != OracleSource::admin) continue;
+        const risk::MarketState* st = ex.risk()->market(m.id);
+        if (st && st->primary.has_reading && st->primary.last.price.raw > 0)
+          prices.emplace_back(m.id, st->primary.last.price);
+      }
+    });
+    for (const auto& [id, price] : prices)
+      sequencer_->try_submit(SetOraclePrice{id, price, Price(0), wall_now(), false});
   }
 }
 
 void Venue::start() {
   sequencer_->start();
   if (replayed_.commands == 0) seed_new_journal();
+  oracle_keeper_ = std::thread([this] { keep_admin_oracles_fresh(); });
   gateway_->start();
   started_ = true;
   spdlog::info("event=venue_started name=\"{}\" markets={} accounts={} sessions={}",
@@ -81,6 +143,12 @@ void Venue::stop() {
   if (!started_) return;
   started_ = false;
   gateway_->stop();
+  {
+    std::lock_guard lock(keeper_mutex_);
+    keeper_stop_ = true;
+  }
+  keeper_cv_.notify_all();
+  if (oracle_keeper_.joinable()) oracle_keeper_.join();
   sequencer_->stop();
   spdlog::info("event=venue_stopped last_seq={}", sequencer_->last_seq());
 }

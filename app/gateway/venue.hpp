@@ -5,7 +5,10 @@
 // and waits for signals.
 
 #include <memory>
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "app/config/venue_config.hpp"
 #include "engine/exchange.hpp"
@@ -16,8 +19,9 @@
 
 namespace qd {
 
-/// The engine's view of the configured markets and accounts.
+/// The engine's view of the configured markets and accounts, with the margin core's parameters.
 ExchangeSpec exchange_spec_from(const VenueConfig& config);
+risk::MarketRiskParams risk_params_from(const MarketConfig& m, const RiskConfig& r);
 
 class Venue {
  public:
@@ -38,6 +42,10 @@ class Venue {
 
  private:
   void seed_new_journal();
+  /// Markets whose oracle source is the admin have no feed: their last admin price is
+  /// republished each second (a journaled reading), so it never goes stale while the admin
+  /// leaves it alone.
+  void keep_admin_oracles_fresh();
 
   VenueConfig config_;
   std::unique_ptr<SqliteJournal> journal_;
@@ -46,6 +54,10 @@ class Venue {
   std::unique_ptr<fix::Gateway> gateway_;
   ReplayStats replayed_;
   bool started_ = false;
+  std::thread oracle_keeper_;
+  std::mutex keeper_mutex_;
+  std::condition_variable keeper_cv_;
+  bool keeper_stop_ = false;
 };
 
 }  // namespace qd
