@@ -1,0 +1,291 @@
+// qd-bench-journal: the SQLite journal's throughput against plain SQLite writing the same rows,
+// and the venue's restart time (open + replay + event-hash check). Prints key=value lines.
+//
+//   qd-bench-journal throughput (--workload FILE | --synthetic N) [--batches 1,16,64,256]
+//       [--sync full,normal] [--commits-full 1000] [--commits-normal 20000] [--reps 3] [--dir D]
+//     Each (sync, batch) run journals min(all, batch x commits) commands; the journal and the
+//     yardstick alternate `reps` times on fresh files and the medians are reported. Exit 1 when
+//     the two databases do not hold identical rows.
+//   qd-bench-journal generate --synthetic N --out FILE [--batch 256] [--sync normal] [--seed S]
+//     Writes a journal of N commands (plus the opening mark price) through the real Exchange.
+//   qd-bench-journal restart FILE [--cold]
+//     Opens FILE and replays it into a fresh Exchange, checking every command's event hash;
+//     --cold first evicts the file from the page cache (fdatasync + POSIX_FADV_DONTNEED).
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/replay.hpp"
+#include "engine/sqlite_journal.hpp"
+#include "tests/bench/journal/journal_flow.hpp"
+#include "tests/bench/journal/sqlite_yardstick.hpp"
+
+namespace {
+
+using namespace qd;
+using namespace qd::bench;
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+long peak_rss_kb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+struct Args {
+  std::string mode;
+  std::map<std::string, std::string> opts;
+  std::vector<std::string> positional;
+
+  std::string get(const std::string& k, const std::string& def = "") const {
+    auto it = opts.find(k);
+    return it == opts.end() ? def : it->second;
+  }
+  uint64_t num(const std::string& k, uint64_t def) const {
+    auto it = opts.find(k);
+    return it == opts.end() ? def : std::stoull(it->second);
+  }
+  bool flag(const std::string& k) const { return opts.count(k) != 0; }
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  if (argc > 1) a.mode = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) == 0) {
+      const bool has_value = s != "--cold" && i + 1 < argc;
+      a.opts[s.substr(2)] = has_value ? argv[++i] : "1";
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  return a;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(item);
+  return out;
+}
+
+JournalSync sync_of(const std::string& s) {
+  if (s == "full") return JournalSync::full;
+  if (s == "normal") return JournalSync::normal;
+  throw std::runtime_error("sync must be full or normal, not " + s);
+}
+
+std::unique_ptr<FlowSource> source_of(const Args& a) {
+  if (a.flag("workload")) return workload_source(a.get("workload"));
+  if (a.flag("synthetic")) return synthetic_source(a.num("synthetic", 0), a.num("seed", 1));
+  throw std::runtime_error("give --workload FILE or --synthetic N");
+}
+
+/// Commands with their events: events[offsets[i] .. offsets[i+1]) belong to commands[i].
+struct Flow {
+  std::vector<Command> commands;
+  std::vector<Event> events;
+  std::vector<size_t> offsets{0};
+  uint64_t rejected = 0;
+};
+
+Flow collect(std::unique_ptr<FlowSource> source, size_t limit) {
+  Flow f;
+  FlowDriver driver(std::move(source));
+  Command c;
+  while (f.commands.size() < limit && driver.step(c, f.events)) {
+    f.commands.push_back(std::move(c));
+    f.offsets.push_back(f.events.size());
+  }
+  f.rejected = driver.rejected_orders();
+  return f;
+}
+
+Timing run_journal(const std::string& path, JournalSync sync, size_t batch, size_t n,
+                   const Flow& f) {
+  remove_database(path);
+  SqliteJournal journal(path, sync);
+  const std::span<const Command> commands(f.commands);
+  const std::span<const Event> events(f.events);
+  const Stopwatch clock;
+  for (size_t first = 0; first < n; first += batch) {
+    const size_t last = std::min(n, first + batch);
+    journal.append(commands.subspan(first, last - first),
+                   events.subspan(f.offsets[first], f.offsets[last] - f.offsets[first]));
+  }
+  return clock.stop();
+}
+
+double median(std::vector<Timing> v, double Timing::*which) {
+  std::sort(v.begin(), v.end(), [&](const Timing& a, const Timing& b) { return a.*which < b.*which; });
+  return v[v.size() / 2].*which;
+}
+
+int throughput(const Args& a) {
+  const auto batches = split(a.get("batches", "1,16,64,256"));
+  const auto syncs = split(a.get("sync", "full,normal"));
+  const uint64_t reps = std::max<uint64_t>(1, a.num("reps", 3));
+  auto commits = [&](const std::string& sync) {
+    return sync == "full" ? a.num("commits-full", 1000) : a.num("commits-normal", 20000);
+  };
+  size_t limit = 0;
+  for (const auto& s : syncs)
+    for (const auto& b : batches) limit = std::max<size_t>(limit, std::stoull(b) * commits(s));
+  const std::string dir =
+      a.get("dir", (std::filesystem::temp_directory_path() /
+                    ("qd-bench-journal-" + std::to_string(::getpid()))).string());
+  std::filesystem::create_directories(dir);
+
+  auto t0 = Clock::now();
+  const Flow flow = collect(source_of(a), limit);
+  std::printf("flow commands=%zu events=%zu rejected_orders=%llu build_seconds=%.2f sqlite=%s\n",
+              flow.commands.size(), flow.events.size(), (unsigned long long)flow.rejected,
+              since(t0), sqlite3_libversion());
+  std::fflush(stdout);
+
+  int status = 0;
+  const std::string jpath = dir + "/journal.db", ypath = dir + "/yardstick.db";
+  for (const auto& sync_name : syncs) {
+    const JournalSync sync = sync_of(sync_name);
+    for (const auto& b : batches) {
+      const size_t batch = std::stoull(b);
+      const size_t n = std::min(flow.commands.size(), batch * commits(sync_name));
+      const YardstickRows rows(std::span(flow.commands).first(n), flow.events,
+                               std::span(flow.offsets).first(n + 1));
+      std::vector<Timing> tj, ty;
+      TableDiff diff;
+      uint64_t bytes = 0;
+      for (uint64_t rep = 0; rep < reps; ++rep) {
+        // Alternate which runs first so neither always meets a warmer page cache.
+        if (rep % 2 == 0) ty.push_back(rows.write(ypath, sync, batch));
+        tj.push_back(run_journal(jpath, sync, batch, n, flow));
+        if (rep % 2 == 1) ty.push_back(rows.write(ypath, sync, batch));
+        if (rep == 0) {
+          diff = compare_tables(jpath, ypath);
+          bytes = database_bytes(jpath);
+        }
+      }
+      const double j = double(n) / median(tj, &Timing::wall);
+      const double y = double(n) / median(ty, &Timing::wall);
+      const double jc = double(n) / median(tj, &Timing::cpu);
+      const double yc = double(n) / median(ty, &Timing::cpu);
+      std::printf(
+          "sync=%s batch=%zu commands=%zu events=%zu reps=%llu journal_cmds_per_s=%.0f "
+          "sqlite_cmds_per_s=%.0f ratio=%.3f journal_cmds_per_cpu_s=%.0f "
+          "sqlite_cmds_per_cpu_s=%.0f cpu_ratio=%.3f rows_compared=%llu rows_differing=%llu "
+          "journal_bytes=%llu\n",
+          sync_name.c_str(), batch, n, flow.offsets[n], (unsigned long long)reps, j, y, j / y, jc,
+          yc, jc / yc, (unsigned long long)diff.rows, (unsigned long long)diff.differing,
+          (unsigned long long)bytes);
+      std::fflush(stdout);
+      if (diff.differing != 0) status = 1;
+    }
+  }
+  remove_database(jpath);
+  remove_database(ypath);
+  if (!a.flag("dir")) std::filesystem::remove_all(dir);
+  return status;
+}
+
+int generate(const Args& a) {
+  const std::string out = a.get("out");
+  if (out.empty()) throw std::runtime_error("generate needs --out FILE");
+  const size_t batch = a.num("batch", 256);
+  remove_database(out);
+  const auto t0 = Clock::now();
+  uint64_t commands = 0, events = 0;
+  {
+    SqliteJournal journal(out, sync_of(a.get("sync", "normal")));
+    FlowDriver driver(source_of(a));
+    std::vector<Command> cmds;
+    std::vector<Event> evs;
+    Command c;
+    bool more = true;
+    while (more) {
+      cmds.clear();
+      evs.clear();
+      while (cmds.size() < batch && (more = driver.step(c, evs))) cmds.push_back(std::move(c));
+      if (cmds.empty()) break;
+      journal.append(cmds, evs);
+      commands += cmds.size();
+      events += evs.size();
+      if (commands % 1'000'000 < cmds.size())
+        std::fprintf(stderr, "generated %llu commands in %.0f s\n", (unsigned long long)commands,
+                     since(t0));
+    }
+    std::printf("generated file=%s commands=%llu events=%llu rejected_orders=%llu live_orders=%zu "
+                "seconds=%.1f ",
+                out.c_str(), (unsigned long long)commands, (unsigned long long)events,
+                (unsigned long long)driver.rejected_orders(), driver.exchange().live_orders(),
+                since(t0));
+  }
+  std::printf("bytes=%llu\n", (unsigned long long)database_bytes(out));
+  return 0;
+}
+
+void evict_from_page_cache(const std::string& path) {
+  for (const char* suffix : {"", "-wal"}) {
+    const int fd = ::open((path + suffix).c_str(), O_RDONLY);
+    if (fd < 0) continue;
+    ::fdatasync(fd);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+  }
+}
+
+int restart(const Args& a) {
+  if (a.positional.size() != 1) throw std::runtime_error("restart needs one journal FILE");
+  const std::string path = a.positional[0];
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
+  const uint64_t bytes = database_bytes(path);
+  if (a.flag("cold")) evict_from_page_cache(path);
+  const Stopwatch clock;
+  SqliteJournal journal(path, JournalSync::full);
+  const double open_s = clock.stop().wall;
+  Exchange exchange(flow_exchange_spec());
+  const ReplayStats stats = replay_journal(journal, exchange);
+  const Timing t = clock.stop();
+  std::printf("restart file=%s bytes=%llu cache=%s commands=%llu events=%llu live_orders=%zu "
+              "open_seconds=%.3f restart_seconds=%.2f cpu_seconds=%.2f cmds_per_s=%.0f "
+              "peak_rss_kb=%ld\n",
+              path.c_str(), (unsigned long long)bytes, a.flag("cold") ? "cold" : "warm",
+              (unsigned long long)stats.commands, (unsigned long long)stats.events,
+              exchange.live_orders(), open_s, t.wall, t.cpu, double(stats.commands) / t.wall,
+              peak_rss_kb());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args a = parse(argc, argv);
+  try {
+    if (a.mode == "throughput") return throughput(a);
+    if (a.mode == "generate") return generate(a);
+    if (a.mode == "restart") return restart(a);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qd-bench-journal: %s\n", e.what());
+    return 2;
+  }
+  std::fprintf(stderr,
+               "usage: qd-bench-journal throughput (--workload FILE | --synthetic N) [options]\n"
+               "       qd-bench-journal generate --synthetic N --out FILE [options]\n"
+               "       qd-bench-journal restart FILE [--cold]\n");
+  return 2;
+}
