@@ -203,6 +203,8 @@ struct AutoDeleveraged {
   Price price;  ///< the bankruptcy price
   Quote counterparty_realized_pnl;
   Qty counterparty_position_after;
+  Quote counterparty_collateral_after;  ///< after the whole deleveraging (each appears once)
+  Quote account_collateral_after;       ///< the bankrupt account's, after the whole deleveraging
 };
 
 /// A flat account left with negative collateral: paid by the fund, the rest socialized.

@@ -175,6 +175,7 @@ template <class A> void describe(A& a, InsuranceTakeover& v) {
 template <class A> void describe(A& a, AutoDeleveraged& v) {
   a(v.account); a(v.counterparty); a(v.market); a(v.counterparty_side); a(v.qty); a(v.price);
   a(v.counterparty_realized_pnl); a(v.counterparty_position_after);
+  a(v.counterparty_collateral_after); a(v.account_collateral_after);
 }
 template <class A> void describe(A& a, DeficitCovered& v) {
   a(v.account); a(v.deficit); a(v.insurance_paid); a(v.socialized);

@@ -203,9 +203,13 @@ void Exchange::liquidation_pass(EventEmitter& e) {
       emit_deficit(t.deficit, e);
     } else if (t.status == risk::RiskStatus::insurance_fund_insufficient) {
       const risk::AdlResult a = risk_->adl(c.account, lo.market, now_);
+      const risk::Account* bankrupt = risk_->account(c.account);
       for (const risk::AdlFill& f : a.fills) {
+        const risk::Account* cp = risk_->account(f.counterparty);
         e(AutoDeleveraged{c.account, f.counterparty, lo.market, f.counterparty_side, f.qty, f.price,
-                          f.counterparty_realized_pnl, f.counterparty_position.base});
+                          f.counterparty_realized_pnl, f.counterparty_position.base,
+                          cp ? cp->collateral : Quote(0),
+                          bankrupt ? bankrupt->collateral : Quote(0)});
       }
       for (const risk::DeficitCovered& d : a.deficits) emit_deficit(d, e);
     }
