@@ -3,7 +3,8 @@
 //   quantdesk [--config FILE]      run the venue (default: the embedded config/quickstart.yaml)
 //   quantdesk --check-config FILE  validate a configuration and exit (0 ok, 1 errors)
 //
-// SIGINT / SIGTERM stop it cleanly; kill -9 loses nothing acknowledged (the journal replays).
+// SIGHUP re-reads the config file (the same reload as `qdctl reload`). SIGINT / SIGTERM stop it
+// cleanly; kill -9 loses nothing acknowledged (the journal replays).
 
 #include <signal.h>
 #include <spdlog/sinks/rotating_file_sink.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/admin/admin_server.hpp"
 #include "app/config/config_loader.hpp"
 #include "app/gateway/venue.hpp"
 
@@ -74,21 +76,27 @@ int main(int argc, char** argv) {
   setup_logging(loaded->logging);
   try {
     qd::Venue venue(std::move(loaded).value());
+    // Binds the admin socket before anything listens: a live or foreign file there stops us.
+    qd::admin::AdminServer admin(venue, config_path);
     venue.start();
+    admin.start();
     std::cout << "quantdesk: " << venue.config().venue.name << " running; FIX on";
     for (const auto& l : venue.config().listeners) std::cout << " " << l.bind << ":" << l.port;
     std::cout << "; journal " << venue.config().journal.path << " (replayed "
-              << venue.replayed().commands << " commands). Ctrl-C stops." << std::endl;
+              << venue.replayed().commands << " commands); admin socket " << admin.socket_path()
+              << ". Ctrl-C stops." << std::endl;
     for (;;) {
-      int sig = 0;
-      sigwait(&signals, &sig);
+      siginfo_t info{};
+      const int sig = sigwaitinfo(&signals, &info);
+      if (sig < 0) continue;  // EINTR
       if (sig == SIGHUP) {
-        spdlog::warn("event=reload_requested status=not_yet_supported");
+        admin.reload_from_signal(info.si_pid, info.si_uid);
         continue;
       }
       spdlog::info("event=signal signal={}", sig);
       break;
     }
+    admin.stop();
     venue.stop();
   } catch (const std::exception& e) {
     spdlog::critical("event=fatal error=\"{}\"", e.what());

@@ -73,13 +73,20 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   journal_->record_names(markets, accounts);
 
   exchange_ = std::make_unique<Exchange>(exchange_spec_from(config_));
-  sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), sequencer_options(config_));
+  metrics_ = std::make_unique<metrics::VenueMetrics>(config_);
+  SequencerOptions options = sequencer_options(config_);
+  options.on_commit = [m = metrics_.get()](std::span<const Command> batch, int64_t commit_ns) {
+    m->on_commit(batch, commit_ns);
+  };
+  sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), std::move(options));
   gateway_ = std::make_unique<fix::Gateway>(config_, *sequencer_);
   sequencer_->add_listener(gateway_.get());
+  sequencer_->add_listener(metrics_.get());
 
   // Restart = replay: the edges rebuild their views from the same events, sending nothing.
   replayed_ = replay_journal(*journal_, *exchange_, [&](std::span<const Event> events) {
     gateway_->on_events(events);
+    metrics_->on_replayed(events);
   });
   spdlog::info("event=journal_replayed path={} commands={} events={} last_seq={}",
                config_.journal.path, replayed_.commands, replayed_.events, replayed_.last_seq);
@@ -130,6 +137,7 @@ void Venue::keep_admin_oracles_fresh() {
 
 void Venue::start() {
   sequencer_->start();
+  metrics_->start(*sequencer_, *gateway_);  // a busy metrics port stops us before desks connect
   if (replayed_.commands == 0) seed_new_journal();
   oracle_keeper_ = std::thread([this] { keep_admin_oracles_fresh(); });
   gateway_->start();
@@ -142,6 +150,7 @@ void Venue::start() {
 void Venue::stop() {
   if (!started_) return;
   started_ = false;
+  metrics_->stop();  // its sampler reads the engine: before the engine stops
   gateway_->stop();
   {
     std::lock_guard lock(keeper_mutex_);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/config/venue_config.hpp"
+#include "app/metrics/venue_metrics.hpp"
 #include "engine/exchange.hpp"
 #include "engine/replay.hpp"
 #include "engine/sequencer.hpp"
@@ -38,6 +39,7 @@ class Venue {
   const ReplayStats& replayed() const { return replayed_; }
   Sequencer& sequencer() { return *sequencer_; }
   fix::Gateway& gateway() { return *gateway_; }
+  metrics::VenueMetrics& metrics() { return *metrics_; }
   const VenueConfig& config() const { return config_; }
 
  private:
@@ -48,6 +50,7 @@ class Venue {
   void keep_admin_oracles_fresh();
 
   VenueConfig config_;
+  std::unique_ptr<metrics::VenueMetrics> metrics_;  // outlives the sequencer that calls it
   std::unique_ptr<SqliteJournal> journal_;
   std::unique_ptr<Exchange> exchange_;
   std::unique_ptr<Sequencer> sequencer_;
