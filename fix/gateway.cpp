@@ -320,16 +320,24 @@ void Gateway::route(const Event& e) {
       s->outbox.push(std::move(*m));
     return;
   }
+  auto to_account = [&](AccountId account, const auto& encode) {
+    for (auto& s : sessions_) {
+      if (s->config.role != SessionRole::order_entry) continue;
+      if (std::find(s->accounts.begin(), s->accounts.end(), account) == s->accounts.end()) continue;
+      if (std::optional<FIX::Message> m = encode(*s)) s->outbox.push(std::move(*m));
+    }
+  };
+  for (auto& [account, msg] : encode_position_events(e, EncodeContext{directory_, 6})) {
+    to_account(account, [&](SessionRuntime& s) -> std::optional<FIX::Message> {
+      FIX::Message copy = msg;
+      copy.setField(60, format_utc_timestamp(e.ts, int(s.config.quickfix.timestamp_precision)));
+      return copy;
+    });
+  }
   if (origin.account == 0) return;
   // Orders the venue entered for an account (liquidation): every order-entry session of the
   // account hears about them.
-  for (auto& s : sessions_) {
-    if (s->config.role != SessionRole::order_entry) continue;
-    if (std::find(s->accounts.begin(), s->accounts.end(), origin.account) == s->accounts.end())
-      continue;
-    if (std::optional<FIX::Message> m = encode_event(e, encode_context(*s)))
-      s->outbox.push(std::move(*m));
-  }
+  to_account(origin.account, [&](SessionRuntime& s) { return encode_event(e, encode_context(s)); });
 }
 
 }  // namespace qd::fix

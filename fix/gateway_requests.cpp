@@ -91,10 +91,14 @@ bool Gateway::check_throttle(const FIX::Message& msg, SessionRuntime& s, const s
   if (d.logout && !s.throttle_logout.exchange(true)) {
     spdlog::warn("FIX {}: logging out after {} throttle breaches", s.id.toString(),
                  d.breaches_in_window);
-    if (FIX::Session* session = FIX::Session::lookupSession(s.id))
-      session->logout("throttle: " + std::to_string(d.breaches_in_window) +
-                      " messages over the limit within " + std::to_string(c.breach_window_s) +
-                      " s");
+    // After the rejects already queued, so the Logout never overtakes them.
+    std::string reason = "throttle: " + std::to_string(d.breaches_in_window) +
+                         " messages over the limit within " + std::to_string(c.breach_window_s) +
+                         " s";
+    FIX::SessionID id = s.id;
+    s.outbox.push([id, reason] {
+      if (FIX::Session* session = FIX::Session::lookupSession(id)) session->logout(reason);
+    });
   }
   return false;
 }

@@ -225,11 +225,11 @@ Decoded<NewOrder> decode_new_order(const FIX::Message& msg, const DecodeContext&
   o.post_only = std::get<ExecInstFlags>(inst).post_only;
   o.reduce_only = std::get<ExecInstFlags>(inst).reduce_only;
 
-  if (std::optional<std::string> stp = get_field(msg, tag::SelfTradePrevention)) {
+  if (std::optional<std::string> stp = get_field(msg, tag::SelfTradePreventionMode)) {
     std::optional<StpMode> mode = stp->size() == 1 ? stp_from_fix((*stp)[0]) : std::nullopt;
     if (!mode)
       return reject(RejectReason::invalid_field,
-                    "SelfTradePrevention (20002) must be N, R, A, B or D");
+                    "SelfTradePreventionMode (20002) must be N, R, A, B or D");
     o.has_stp_override = true;
     o.stp = *mode;
   }

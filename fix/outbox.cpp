@@ -34,6 +34,14 @@ void Outbox::push(FIX::Message message) {
   cv_.notify_one();
 }
 
+void Outbox::push(std::function<void()> action) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(action));
+  }
+  cv_.notify_one();
+}
+
 void Outbox::flush() {
   std::unique_lock lock(mu_);
   idle_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || !thread_.joinable(); });
@@ -57,14 +65,19 @@ void Outbox::run() {
       if (stop_) break;
       continue;
     }
-    FIX::Message m = std::move(queue_.front());
+    auto item = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
     bool ok = false;
     try {
-      // Stored for resend even when the desk is not logged on; false only means "not sent now".
-      FIX::Session::sendToTarget(m, session_);
+      if (auto* m = std::get_if<FIX::Message>(&item)) {
+        // Stored for resend even when the desk is not logged on; false only means "not sent
+        // now".
+        FIX::Session::sendToTarget(*m, session_);
+      } else {
+        std::get<std::function<void()>>(item)();
+      }
       ok = true;
     } catch (const std::exception& e) {
       spdlog::error("FIX {}: could not queue an outbound message: {}", session_.toString(),

@@ -7,9 +7,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "fix/quickfix.hpp"
 
@@ -28,6 +30,9 @@ class Outbox {
 
   /// Queues a message; it is sent after every message queued before it.
   void push(FIX::Message message);
+  /// Queues an action that runs on the outbox thread after every message queued before it
+  /// (e.g. a Logout that must not overtake the rejects explaining it).
+  void push(std::function<void()> action);
 
   /// Blocks until every message queued so far has been handed to QuickFIX (tests, shutdown).
   void flush();
@@ -42,7 +47,7 @@ class Outbox {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
-  std::deque<FIX::Message> queue_;
+  std::deque<std::variant<FIX::Message, std::function<void()>>> queue_;
   bool stop_ = false;
   bool busy_ = false;
   uint64_t sent_ = 0;

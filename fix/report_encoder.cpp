@@ -140,16 +140,6 @@ FIX::Message execution_report(const OrderState& s, const Event& e, char exec_typ
   return m;
 }
 
-/// Fee of one fill in 1e-6 USDC, rounded up (in the venue's favour): a maker rebate (negative
-/// rate) is rounded towards zero, a taker fee away from it.
-int64_t fill_fee(qd::Price px, Qty qty, int64_t fee_ppm) {
-  __int128 n = notional_scaled(px, qty) * fee_ppm;  // 1e-15 * 1e-6 USDC
-  __int128 d = __int128(QTY_PRECISION) * PPM_PRECISION;
-  __int128 q = n / d;
-  if (n % d != 0 && n > 0) ++q;
-  return int64_t(q);
-}
-
 char mass_cancel_type(MassCancelScope s) {
   return s == MassCancelScope::account_market || s == MassCancelScope::market ? '1' : '7';
 }
@@ -157,7 +147,7 @@ char mass_cancel_type(MassCancelScope s) {
 }  // namespace
 
 std::string exec_id_text(ExecId id) {
-  return std::to_string(id.seq) + "-" + std::to_string(id.index);
+  return std::to_string(id.seq) + "." + std::to_string(id.index);
 }
 
 char ord_status_code(const OrderState& s) {
@@ -191,7 +181,8 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           FIX::Message m = execution_report(b.order, e, '8', ctx);
           set(m, t::OrdStatus, '8');
           set(m, t::LeavesQty, std::string("0"));
-          set_reject_codes(m, Rejection{b.reason, to_string(b.reason)}, true);
+          set_reject_codes(m, Rejection{b.reason, b.text.empty() ? to_string(b.reason) : b.text},
+                           true);
           return m;
         } else if constexpr (std::is_same_v<T, OrderTriggered>) {
           FIX::Message m = execution_report(b.order, e, 'D', ctx);
@@ -204,13 +195,11 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           set(m, t::LastQty, to_string(b.last_qty));
           set(m, t::LastLiquidityInd, b.liquidity == Liquidity::maker ? '1' : '2');
           set(m, tag::TradeID, exec_id_text(b.trade_id));
-          if (const MarketConfig* market = ctx.directory.market(b.order.market)) {
-            int64_t ppm =
-                b.liquidity == Liquidity::maker ? market->maker_fee_ppm : market->taker_fee_ppm;
-            set(m, t::Commission,
-                format_decimal(fill_fee(b.last_price, b.last_qty, ppm), QUOTE_DECIMALS));
-            set(m, t::CommType, '3');  // absolute, in USDC
-          }
+          // The engine charges the fee (signed: < 0 is a maker rebate), in USDC.
+          set(m, t::Commission, to_string(b.fee));
+          set(m, t::CommType, '3');  // absolute
+          if (b.liquidation)
+            set(m, tag::CancelCause, int64_t(cancel_cause_code(CancelReason::liquidation)));
           return m;
         } else if constexpr (std::is_same_v<T, OrderCanceled>) {
           bool expired = b.reason == CancelReason::expired;
@@ -218,8 +207,12 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           set(m, t::OrdStatus, expired ? 'C' : '4');
           set(m, t::LeavesQty, std::string("0"));
           if (!b.request_client_id.empty()) {
+            // ClOrdID is the cancel request's, OrigClOrdID the order's own.
+            const ClientOrderId& own = b.order.client_id == b.request_client_id
+                                           ? b.order.orig_client_id
+                                           : b.order.client_id;
             set(m, t::ClOrdID, std::string(b.request_client_id.view()));
-            set(m, t::OrigClOrdID, std::string(b.order.client_id.view()));
+            if (!own.empty()) set(m, t::OrigClOrdID, std::string(own.view()));
           }
           set(m, tag::CancelCause, int64_t(cancel_cause_code(b.reason)));
           set(m, t::Text, std::string(to_string(b.reason)));
@@ -281,6 +274,46 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
         }
       },
       e.body);
+}
+
+std::vector<std::pair<AccountId, FIX::Message>> encode_position_events(const Event& e,
+                                                                       const EncodeContext& ctx) {
+  std::vector<std::pair<AccountId, FIX::Message>> out;
+  // A position change without an order of the account's own: a fill report with OrderID
+  // "NONE", the venue's ExecID, and the cause.
+  auto fill = [&](AccountId account, MarketId market, Side side, Qty qty, Price px,
+                  CancelReason cause, uint32_t part) {
+    FIX::Message m = make("8");
+    set(m, t::OrderID, std::string("NONE"));
+    set(m, t::ExecID, exec_id_text(e.exec_id()) + "-" + std::to_string(part));
+    set(m, t::ExecType, 'F');
+    set(m, t::OrdStatus, '2');
+    const std::string& name = ctx.directory.account_name(account);
+    if (!name.empty()) set(m, t::Account, name);
+    if (const MarketConfig* mk = ctx.directory.market(market)) set(m, t::Symbol, mk->symbol);
+    set(m, t::Side, side == Side::buy ? '1' : '2');
+    set(m, t::OrderQty, to_string(qty));
+    set(m, t::LastQty, to_string(qty));
+    set(m, t::LastPx, to_string(px));
+    set(m, t::LeavesQty, std::string("0"));
+    set(m, t::CumQty, to_string(qty));
+    set(m, t::AvgPx, to_string(px));
+    set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
+    set(m, tag::CancelCause, int64_t(cancel_cause_code(cause)));
+    set(m, tag::VenueInitiated, 'Y');
+    set(m, t::Text, std::string(to_string(cause)));
+    out.emplace_back(account, std::move(m));
+  };
+  if (const auto* adl = std::get_if<AutoDeleveraged>(&e.body)) {
+    fill(adl->account, adl->market, opposite(adl->counterparty_side), adl->qty, adl->price,
+         CancelReason::adl, 0);
+    fill(adl->counterparty, adl->market, adl->counterparty_side, adl->qty, adl->price,
+         CancelReason::adl, 1);
+  } else if (const auto* take = std::get_if<InsuranceTakeover>(&e.body)) {
+    fill(take->account, take->market, take->account_side, take->qty, take->price,
+         CancelReason::liquidation, 0);
+  }
+  return out;
 }
 
 FIX::Message encode_status(const OrderView::Order& o, const EncodeContext& ctx,

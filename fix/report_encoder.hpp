@@ -6,6 +6,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/event.hpp"
 #include "fix/directory.hpp"
@@ -20,7 +22,7 @@ struct EncodeContext {
   int timestamp_digits = 3;  ///< fraction digits of TransactTime (0, 3, 6, 9)
 };
 
-/// "<seq>-<index>": ExecIDs and TradeIDs come from the engine's sequence, stable across replay.
+/// "<seq>.<index>": ExecIDs and TradeIDs come from the engine's sequence, stable across replay.
 std::string exec_id_text(ExecId id);
 
 /// FIX 4.4 OrdStatus (39) for an order state.
@@ -29,6 +31,12 @@ char ord_status_code(const OrderState& s);
 /// The message the owner of the order gets for `e`; nullopt for events that have none
 /// (market status, mark price, and mass cancels nobody asked for).
 std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx);
+
+/// Fill reports for position changes the venue made without an order of the account's own
+/// (auto-deleveraging, the insurance fund taking over a liquidated position), addressed to the
+/// accounts concerned. Empty for every other event.
+std::vector<std::pair<AccountId, FIX::Message>> encode_position_events(const Event& e,
+                                                                       const EncodeContext& ctx);
 
 /// ExecutionReport ExecType=I (order status) for a known order. `ord_status_req_id` echoes 790;
 /// `mass_status` fills MassStatusReqID (584), TotNumReports (911) and LastRptRequested (912).

@@ -15,13 +15,13 @@ namespace tag {
 /// (liquidation, ADL, STP, cancel-on-disconnect, expiry, admin, ...). See cancel_cause_code().
 inline constexpr int CancelCause = 20001;
 /// Char on NewOrderSingle: self-trade prevention for this order, overriding the account default.
-inline constexpr int SelfTradePrevention = 20002;
+inline constexpr int SelfTradePreventionMode = 20002;
 /// Int on every reject (ExecutionReport 39=8, OrderCancelReject, BusinessMessageReject,
 /// OrderMassCancelReport): the venue's RejectReason code.
 inline constexpr int VenueRejectCode = 20003;
 /// Boolean on ExecutionReport ExecType=5: Y when the replace kept the order's time priority.
 inline constexpr int PriorityKept = 20004;
-/// String on fills: the trade's id, "<seq>-<index>", the same on both sides of the trade.
+/// String on fills: the trade's id, "<seq>.<index>", the same on both sides of the trade.
 inline constexpr int TradeID = 20005;
 /// Int on throttle rejects: messages left in the bucket (always 0 on a reject).
 inline constexpr int ThrottleRemaining = 20006;
@@ -124,11 +124,13 @@ constexpr int cancel_cause_code(CancelReason r) {
       return 12;
     case CancelReason::reduce_only_resize:
       return 13;
+    case CancelReason::risk_check_failed:
+      return 14;
   }
   return 99;
 }
 
-/// SelfTradePrevention (20002) values.
+/// SelfTradePreventionMode (20002) values.
 constexpr std::optional<StpMode> stp_from_fix(char c) {
   switch (c) {
     case 'N':

@@ -116,7 +116,7 @@ TEST(Dictionary, VenueTagsAreInTheUserDefinedRangeAndMatchTheCode) {
     EXPECT_LE(tag, 39999) << def.name;
   }
   EXPECT_EQ(fields[tag::CancelCause].name, "CancelCause");
-  EXPECT_EQ(fields[tag::SelfTradePrevention].name, "SelfTradePrevention");
+  EXPECT_EQ(fields[tag::SelfTradePreventionMode].name, "SelfTradePreventionMode");
   EXPECT_EQ(fields[tag::VenueRejectCode].name, "VenueRejectCode");
   EXPECT_EQ(fields[tag::PriorityKept].name, "PriorityKept");
   EXPECT_EQ(fields[tag::TradeID].name, "TradeID");
@@ -129,7 +129,7 @@ TEST(Dictionary, VenueTagsAreInTheUserDefinedRangeAndMatchTheCode) {
         fields[tag::CancelCause].values.count(std::to_string(cancel_cause_code(CancelReason(r)))))
         << r;
   for (char c : std::string("NRABD"))
-    EXPECT_TRUE(fields[tag::SelfTradePrevention].values.count(std::string(1, c)));
+    EXPECT_TRUE(fields[tag::SelfTradePreventionMode].values.count(std::string(1, c)));
 }
 
 }  // namespace

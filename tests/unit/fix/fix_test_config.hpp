@@ -129,3 +129,52 @@ inline VenueConfig make_config(uint16_t port, const std::string& data_dir,
 }
 
 }  // namespace qd::fix::test
+
+#include "core/event.hpp"
+
+namespace qd::fix::test {
+
+// Event builders: member-wise, so new event fields never break the tests.
+inline OrderFilled fill(const OrderState& s, ExecId trade, Price px, Qty qty, Liquidity liq) {
+  OrderFilled f;
+  f.order = s;
+  f.trade_id = trade;
+  f.last_price = px;
+  f.last_qty = qty;
+  f.liquidity = liq;
+  return f;
+}
+inline OrderCanceled canceled(const OrderState& s, CancelReason why, const char* request = "") {
+  OrderCanceled c;
+  c.order = s;
+  c.reason = why;
+  c.request_client_id = ClientOrderId(request);
+  return c;
+}
+inline OrderRejected rejected(const OrderState& s, RejectReason why) {
+  OrderRejected r;
+  r.order = s;
+  r.reason = why;
+  return r;
+}
+inline OrderReplaced replaced(const OrderState& s, bool kept) {
+  OrderReplaced r;
+  r.order = s;
+  r.kept_priority = kept;
+  return r;
+}
+inline OrderRestated restated(const OrderState& s, Qty by, CancelReason why) {
+  OrderRestated r;
+  r.order = s;
+  r.reduced_by = by;
+  r.reason = why;
+  return r;
+}
+inline MarkPriceSet mark(MarketId m, Price p) {
+  MarkPriceSet e;
+  e.market = m;
+  e.mark = p;
+  return e;
+}
+
+}  // namespace qd::fix::test

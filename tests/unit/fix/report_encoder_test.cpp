@@ -61,14 +61,15 @@ class EncoderTest : public ::testing::Test {
 };
 
 TEST_F(EncoderTest, FillCarriesTradeFieldsAndFee) {
-  OrderFilled f{order(),          ExecId{9, 1},     5,         2, Price(50'000 * PRICE_PRECISION),
-                Qty(250'000'000), Liquidity::taker, Side::sell};
+  OrderFilled f = test::fill(order(), ExecId{9, 1}, Price(50'000 * PRICE_PRECISION),
+                             Qty(250'000'000), Liquidity::taker);
+  f.fee = Quote(12'500'000);  // charged by the engine: 10 bps of 12500 USDC
   Event e{9, 2, 1'700'000'000'123'456'789, f};
   FIX::Message m = *encode_event(e, ctx_);
   EXPECT_EQ(m.getHeader().getField(35), "8");
   EXPECT_EQ(m.getField(37), "42");
   EXPECT_EQ(m.getField(11), "c1");
-  EXPECT_EQ(m.getField(17), "9-2");
+  EXPECT_EQ(m.getField(17), "9.2");
   EXPECT_EQ(m.getField(150), "F");
   EXPECT_EQ(m.getField(39), "1");
   EXPECT_EQ(m.getField(54), "2");
@@ -87,22 +88,54 @@ TEST_F(EncoderTest, FillCarriesTradeFieldsAndFee) {
   EXPECT_EQ(m.getField(31), "50000");
   EXPECT_EQ(m.getField(32), "0.25");
   EXPECT_EQ(m.getField(851), "2");
-  EXPECT_EQ(m.getField(tag::TradeID), "9-1");
+  EXPECT_EQ(m.getField(tag::TradeID), "9.1");
   EXPECT_EQ(m.getField(60), "20231114-22:13:20.123456");
-  // Taker fee 10 bps of 12500 USDC = 12.5 USDC; CommType 3 = absolute.
+  // The engine's fee, CommType 3 = absolute USDC.
   EXPECT_EQ(m.getField(12), "12.5");
   EXPECT_EQ(m.getField(13), "3");
   expect_valid(m);
 }
 
-TEST_F(EncoderTest, MakerRebateIsNegativeAndRoundedTowardsTheVenue) {
+TEST_F(EncoderTest, MakerRebateIsANegativeCommissionAndLiquidationFillsSayWhy) {
   OrderState s = order();
-  OrderFilled f{s,        ExecId{9, 0}, 5, 2, Price(33'333'300'000), Qty(100'000), Liquidity::maker,
-                Side::buy};
-  // Notional 33333.3 * 0.0001 = 3.33333 USDC; rebate 2 bps = 0.000666666 -> 0.000666 paid.
+  OrderFilled f =
+      test::fill(s, ExecId{9, 0}, Price(33'333'300'000), Qty(100'000), Liquidity::maker);
+  f.fee = Quote(-666);
   FIX::Message m = *encode_event(Event{9, 0, 1, f}, ctx_);
   EXPECT_EQ(m.getField(12), "-0.000666");
   EXPECT_EQ(m.getField(851), "1");
+  EXPECT_FALSE(m.isSetField(tag::CancelCause));
+  f.liquidation = true;
+  f.order.origin.session = 0;
+  m = *encode_event(Event{9, 0, 1, f}, ctx_);
+  EXPECT_EQ(m.getField(tag::CancelCause), "11");
+  EXPECT_EQ(m.getField(tag::VenueInitiated), "Y");
+  expect_valid(m);
+}
+
+TEST_F(EncoderTest, AutoDeleveragingReachesBothAccountsWithItsCause) {
+  AutoDeleveraged adl;
+  adl.account = 1;
+  adl.counterparty = 2;
+  adl.market = 0;
+  adl.counterparty_side = Side::sell;
+  adl.qty = Qty(QTY_PRECISION / 2);
+  adl.price = Price(48'000 * PRICE_PRECISION);
+  auto out = encode_position_events(Event{20, 3, 1, adl}, ctx_);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].first, 1u);
+  EXPECT_EQ(out[0].second.getField(54), "1");
+  EXPECT_EQ(out[1].first, 2u);
+  EXPECT_EQ(out[1].second.getField(54), "2");
+  for (auto& [account, m] : out) {
+    EXPECT_EQ(m.getField(150), "F");
+    EXPECT_EQ(m.getField(32), "0.5");
+    EXPECT_EQ(m.getField(31), "48000");
+    EXPECT_EQ(m.getField(tag::CancelCause), "12");
+    expect_valid(m);
+  }
+  EXPECT_NE(out[0].second.getField(17), out[1].second.getField(17));
+  EXPECT_TRUE(encode_position_events(Event{1, 0, 1, test::mark(0, Price(1))}, ctx_).empty());
 }
 
 TEST_F(EncoderTest, UnsolicitedCancelCarriesItsCause) {
@@ -113,7 +146,7 @@ TEST_F(EncoderTest, UnsolicitedCancelCarriesItsCause) {
        {std::pair{CancelReason::liquidation, 11}, std::pair{CancelReason::adl, 12},
         std::pair{CancelReason::reduce_only_resize, 13}, std::pair{CancelReason::stp_resting, 4},
         std::pair{CancelReason::cancel_on_disconnect, 7}, std::pair{CancelReason::admin, 9}}) {
-    OrderCanceled c{s, Qty(750'000'000), reason, ClientOrderId()};
+    OrderCanceled c = test::canceled(s, reason);
     FIX::Message m = *encode_event(Event{3, 0, 1, c}, ctx_);
     EXPECT_EQ(m.getField(150), "4");
     EXPECT_EQ(m.getField(39), "4");
@@ -122,11 +155,11 @@ TEST_F(EncoderTest, UnsolicitedCancelCarriesItsCause) {
     EXPECT_EQ(m.getField(tag::CancelCause), std::to_string(code));
     expect_valid(m);
   }
-  OrderCanceled expired{s, Qty(1), CancelReason::expired, ClientOrderId()};
+  OrderCanceled expired = test::canceled(s, CancelReason::expired);
   FIX::Message m = *encode_event(Event{3, 0, 1, expired}, ctx_);
   EXPECT_EQ(m.getField(150), "C");
   EXPECT_EQ(m.getField(39), "C");
-  OrderCanceled asked{s, Qty(1), CancelReason::client_request, ClientOrderId("x9")};
+  OrderCanceled asked = test::canceled(s, CancelReason::client_request, "x9");
   m = *encode_event(Event{3, 0, 1, asked}, ctx_);
   EXPECT_EQ(m.getField(11), "x9");
   EXPECT_EQ(m.getField(41), "c1");
@@ -137,7 +170,7 @@ TEST_F(EncoderTest, RejectUsesTheTable) {
   OrderState s = order();
   s.order_id = 0;
   FIX::Message m =
-      *encode_event(Event{4, 0, 1, OrderRejected{s, RejectReason::insufficient_margin}}, ctx_);
+      *encode_event(Event{4, 0, 1, test::rejected(s, RejectReason::insufficient_margin)}, ctx_);
   EXPECT_EQ(m.getField(150), "8");
   EXPECT_EQ(m.getField(39), "8");
   EXPECT_EQ(m.getField(37), "NONE");
@@ -145,14 +178,12 @@ TEST_F(EncoderTest, RejectUsesTheTable) {
   EXPECT_EQ(m.getField(58), "insufficient margin");
   EXPECT_EQ(m.getField(tag::VenueRejectCode), "500");
   expect_valid(m);
-  CancelRejected cr{Origin{1, 1},
-                    0,
-                    0,
-                    ClientOrderId("x"),
-                    ClientOrderId("gone"),
-                    OrderStatus::rejected,
-                    CancelRejectTo::replace,
-                    RejectReason::unknown_order};
+  CancelRejected cr;
+  cr.origin = Origin{1, 1};
+  cr.client_id = ClientOrderId("x");
+  cr.orig_client_id = ClientOrderId("gone");
+  cr.response_to = CancelRejectTo::replace;
+  cr.reason = RejectReason::unknown_order;
   m = *encode_event(Event{5, 0, 1, cr}, ctx_);
   EXPECT_EQ(m.getHeader().getField(35), "9");
   EXPECT_EQ(m.getField(434), "2");
@@ -168,20 +199,23 @@ TEST_F(EncoderTest, EveryEventKindValidates) {
   s.post_only = false;
   expect_valid(*encode_event(Event{1, 0, 1, OrderAccepted{s}}, ctx_));
   expect_valid(*encode_event(Event{1, 0, 1, OrderTriggered{s}}, ctx_));
-  OrderRestated r{s, Qty(1000), CancelReason::stp_resting};
+  OrderRestated r = test::restated(s, Qty(1000), CancelReason::stp_resting);
   FIX::Message restated = *encode_event(Event{1, 0, 1, r}, ctx_);
   EXPECT_EQ(restated.getField(150), "D");
   EXPECT_EQ(restated.getField(tag::CancelCause), "4");
   expect_valid(restated);
   s.orig_client_id = ClientOrderId("c0");
-  FIX::Message replaced = *encode_event(Event{1, 0, 1, OrderReplaced{s, true}}, ctx_);
+  FIX::Message replaced = *encode_event(Event{1, 0, 1, test::replaced(s, true)}, ctx_);
   EXPECT_EQ(replaced.getField(150), "5");
   EXPECT_EQ(replaced.getField(39), "1");
   EXPECT_EQ(replaced.getField(41), "c0");
   EXPECT_EQ(replaced.getField(tag::PriorityKept), "Y");
   expect_valid(replaced);
-  MassCancelDone done{Origin{1, 1},      MassCancelScope::account_market, 0, ClientOrderId("m1"), 3,
-                      RejectReason::none};
+  MassCancelDone done;
+  done.origin = Origin{1, 1};
+  done.scope = MassCancelScope::account_market;
+  done.client_id = ClientOrderId("m1");
+  done.canceled = 3;
   FIX::Message r1 = *encode_event(Event{1, 0, 1, done}, ctx_);
   EXPECT_EQ(r1.getField(530), "1");
   EXPECT_EQ(r1.getField(531), "1");
@@ -191,7 +225,7 @@ TEST_F(EncoderTest, EveryEventKindValidates) {
   done.client_id = ClientOrderId();
   done.scope = MassCancelScope::session;
   EXPECT_FALSE(encode_event(Event{1, 0, 1, done}, ctx_));  // cancel-on-disconnect: no report
-  EXPECT_FALSE(encode_event(Event{1, 0, 1, MarkPriceSet{0, Price(1)}}, ctx_));
+  EXPECT_FALSE(encode_event(Event{1, 0, 1, test::mark(0, Price(1))}, ctx_));
 }
 
 TEST_F(EncoderTest, GatewayRejectsValidateAndEchoOnlyValidValues) {
