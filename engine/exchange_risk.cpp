@@ -143,12 +143,18 @@ void Exchange::after_command(EventEmitter& e) {
     for (auto& m : markets_) m->touched = false;
     return;
   }
-  for (auto& m : markets_) {
-    if (!m->touched) continue;
-    m->touched = false;
-    refresh_mark(*m, e);
-  }
-  if (margins_changed_) {
+  // A pass's own fills, takeovers and ADL move other accounts' margins (a resting bid filled far
+  // above the mark, the second market of an account whose first was closed at the bankruptcy
+  // price): refresh the marks and look again until a pass changes nothing. Bounded; whatever is
+  // left (margins_changed_ stays set) is taken up after the next command.
+  constexpr int max_liquidation_rounds = 8;
+  for (int round = 0;; ++round) {
+    for (auto& m : markets_) {
+      if (!m->touched) continue;
+      m->touched = false;
+      refresh_mark(*m, e);
+    }
+    if (!margins_changed_ || round == max_liquidation_rounds) break;
     margins_changed_ = false;
     liquidation_pass(e);
   }
@@ -201,6 +207,7 @@ void Exchange::liquidation_pass(EventEmitter& e) {
       e(InsuranceTakeover{c.account, lo.market, t.account_side, t.qty, t.bankruptcy_price,
                           t.account_collateral_after, t.fund_collateral_after});
       emit_deficit(t.deficit, e);
+      margins_changed_ = true;
     } else if (t.status == risk::RiskStatus::insurance_fund_insufficient) {
       const risk::AdlResult a = risk_->adl(c.account, lo.market, now_);
       const risk::Account* bankrupt = risk_->account(c.account);
@@ -212,6 +219,7 @@ void Exchange::liquidation_pass(EventEmitter& e) {
                           bankrupt ? bankrupt->collateral : Quote(0)});
       }
       for (const risk::DeficitCovered& d : a.deficits) emit_deficit(d, e);
+      if (!a.fills.empty()) margins_changed_ = true;
     }
   }
 }
