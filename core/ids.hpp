@@ -34,7 +34,8 @@ class ClientOrderId {
   static constexpr size_t max_size = 64;
 
   constexpr ClientOrderId() = default;
-  /// Truncates nothing: callers validate length with fits() first.
+  /// Keeps at most max_size characters: callers check fits() first (the FIX gateway rejects a
+  /// longer ClOrdID before it becomes a command).
   explicit ClientOrderId(std::string_view s) { assign(s); }
 
   static constexpr bool fits(std::string_view s) { return !s.empty() && s.size() <= max_size; }

@@ -68,6 +68,7 @@ const char* to_string(CancelReason r) {
     case CancelReason::adl: return "auto-deleverage";
     case CancelReason::reduce_only_resize: return "reduce-only resize";
     case CancelReason::risk_check_failed: return "failed the margin check when triggered";
+    case CancelReason::price_band: return "limit price outside the band when triggered";
   }
   return "unknown";
 }

@@ -76,6 +76,7 @@ enum class CancelReason : uint8_t {
   adl,
   reduce_only_resize,     ///< reduce-only remainder that would now increase the position
   risk_check_failed,      ///< a triggered stop failed the margin check when it became active
+  price_band,             ///< a triggered stop-limit's price is outside the band (or the book's range)
 };
 
 const char* to_string(CancelReason r);

@@ -165,6 +165,19 @@ std::optional<MarketId> Exchange::find_market(std::string_view symbol) const {
   return std::nullopt;
 }
 
+void Exchange::prefetch(const CommandBody& command) const {
+  OrderId id = 0;
+  MarketId market = 0;
+  if (const auto* c = std::get_if<CancelOrder>(&command)) {
+    id = c->ref.order_id;
+    market = c->market;
+  } else if (const auto* r = std::get_if<ReplaceOrder>(&command)) {
+    id = r->ref.order_id;
+    market = r->market;
+  }
+  if (id != 0 && market < markets_.size()) markets_[market]->book.prefetch(id);
+}
+
 void Exchange::process(const Command& command, std::vector<Event>& out) {
   now_ = command.ts;
   EventEmitter e(out, command);

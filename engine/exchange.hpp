@@ -28,6 +28,9 @@ class Exchange {
 
   /// Applies one command (already stamped with seq and ts) and appends its events to out.
   void process(const Command& command, std::vector<Event>& out);
+  /// Hint from a batch: a coming command names an order; start loading its index entry so the
+  /// batch's cancels and replaces do not each stall on memory. Changes nothing.
+  void prefetch(const CommandBody& command) const;
 
   // --- read-only views for market data, admin and tests (engine thread only)
   size_t market_count() const { return markets_.size(); }

@@ -100,6 +100,11 @@ void Exchange::replace_order(const ReplaceOrder& c, EventEmitter& e) {
 void Exchange::mass_cancel(const MassCancel& c, EventEmitter& e) {
   MassCancelDone done{c.origin, c.scope, c.market, c.client_id, 0, RejectReason::none};
   const bool by_market = c.scope == MassCancelScope::market || c.scope == MassCancelScope::account_market;
+  if (c.scope == MassCancelScope::market && c.origin.session != 0) {
+    done.reason = RejectReason::role_not_permitted;  // every account's orders: the venue only
+    e(done);
+    return;
+  }
   if (by_market && c.market >= markets_.size()) {
     done.reason = RejectReason::unknown_market;
     e(done);
@@ -147,6 +152,13 @@ void Exchange::trigger_stops(Market& m, EventEmitter& e) {
     OrderRecord& r = *orders_.find(id);
     if (r.state.type == OrderType::stop_market) r.state.price = protection_price(m, r.state.side);
     e(OrderTriggered{r.state});
+    if (r.state.type == OrderType::stop_limit &&
+        validate_price_qty(m, OrderType::limit, r.state.side, r.state.price, r.state.leaves_qty) !=
+            RejectReason::none) {
+      // A stop-limit's price is judged against the band and the book when it becomes active.
+      finish_canceled(r, CancelReason::price_band, e);
+      continue;
+    }
     risk::OrderCheck check;
     if (risk_check(r, r.state.price, r.state.leaves_qty, check) != RejectReason::none) {
       finish_canceled(r, CancelReason::risk_check_failed, e);

@@ -7,6 +7,9 @@ namespace qd {
 
 namespace {
 
+/// 10^15 base units of 1e-9: a million whole units, whatever the market's own limit.
+constexpr int64_t max_order_qty_raw = 1'000'000'000'000'000;
+
 constexpr bool on_grid(int64_t value, int64_t step) { return step > 0 && value % step == 0; }
 
 /// reference x (1 +/- band), exact in 128 bits, rounded towards the reference.
@@ -30,6 +33,8 @@ RejectReason Exchange::validate_price_qty(const Market& m, OrderType type, Side 
                                           Qty qty) const {
   const MarketSpec& s = m.spec;
   if (qty.raw <= 0) return RejectReason::invalid_quantity;
+  // An absolute cap keeps every level and account total far inside 64 bits.
+  if (qty.raw > max_order_qty_raw) return RejectReason::above_max_order_size;
   if (!on_grid(qty.raw, s.lot_size.raw)) return RejectReason::quantity_not_on_lot;
   if (qty < s.min_size) return RejectReason::below_min_size;
   if (s.max_order_size.raw > 0 && qty > s.max_order_size) return RejectReason::above_max_order_size;

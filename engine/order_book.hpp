@@ -18,7 +18,6 @@
 #include "core/order_types.hpp"
 #include "engine/level_bitmap.hpp"
 #include "engine/order_pool.hpp"
-#include <limits>
 
 namespace qd {
 
@@ -61,12 +60,14 @@ class OrderBook {
   template <class Handler>
   MatchResult match(const Aggressor& a, Handler& h);
 
-  /// Can this book hold an order at this price? Offsets from the book's first price are stored
-  /// in 32 bits, so a market's resting prices span at most +/-2^31 ticks.
+  /// Can this book hold an order at this price? Resting prices stay within 2^22 ticks of the
+  /// book's first price: offsets fit the node's 32 bits, and the level window (which spans the
+  /// prices seen) stays bounded (at most ~8M levels, 128 MB) whatever prices arrive.
+  static constexpr Ticks max_price_span = Ticks{1} << 22;
   bool price_in_range(Ticks price) const {
-    if (!anchored_) return true;
+    if (!anchored_) return price > 0;
     const Ticks d = price - anchor_;
-    return d > std::numeric_limits<int32_t>::min() && d < std::numeric_limits<int32_t>::max();
+    return price > 0 && d > -max_price_span && d < max_price_span;
   }
   Ticks price_of(const BookOrder& o) const { return anchor_ + o.price_off; }
 
@@ -78,6 +79,9 @@ class OrderBook {
   bool remove(OrderId id, BookOrder* removed = nullptr);
   /// Lowers a resting order's quantity in place, keeping its time priority. 0 < new_qty <= qty.
   bool reduce(OrderId id, int64_t new_qty);
+
+  /// Hint that a coming command names this order (see OrderPool::prefetch).
+  void prefetch(OrderId id) const { pool_.prefetch(id); }
 
   /// The resting order with this id, or nullptr.
   const BookOrder* find(OrderId id) const {

@@ -113,8 +113,11 @@ void Sequencer::engine_loop() {
       SeqNo seq = last_seq_.load(std::memory_order_relaxed);
       batch.clear();
       events.clear();
-      for (CommandBody& b : bodies) {
-        batch.push_back(Command{++seq, now, std::move(b)});
+      constexpr size_t lookahead = 16;  // see Exchange::prefetch
+      for (size_t i = 0; i < bodies.size() && i < lookahead; ++i) exchange_.prefetch(bodies[i]);
+      for (size_t i = 0; i < bodies.size(); ++i) {
+        if (i + lookahead < bodies.size()) exchange_.prefetch(bodies[i + lookahead]);
+        batch.push_back(Command{++seq, now, std::move(bodies[i])});
         exchange_.process(batch.back(), events);
       }
       bodies.clear();

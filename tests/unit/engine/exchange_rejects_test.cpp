@@ -287,7 +287,12 @@ std::vector<RejectCase> reject_cases() {
       // --- mass cancel
       {"MassCancelUnknownMarket", RejectReason::unknown_market,
        [](Venue&) -> CommandBody {
-         return MassCancel{as(ALICE), MassCancelScope::market, NO_SUCH_MARKET, ClientOrderId("M1"),
+         return MassCancel{as(ALICE), MassCancelScope::account_market, NO_SUCH_MARKET,
+                           ClientOrderId("M1"), CancelReason::mass_cancel};
+       }},
+      {"MassCancelWholeMarketFromASession", RejectReason::role_not_permitted,
+       [](Venue&) -> CommandBody {
+         return MassCancel{as(ALICE), MassCancelScope::market, BTC, ClientOrderId("M2"),
                            CancelReason::mass_cancel};
        }},
   };
@@ -349,7 +354,7 @@ TEST(RejectCoverage, EveryReasonIsProducedOrListedAsNotTheEngines) {
       RejectReason::none,
       // the gateway's
       RejectReason::throttled, RejectReason::system_busy, RejectReason::account_not_permitted,
-      RejectReason::role_not_permitted, RejectReason::invalid_field,
+      RejectReason::invalid_field,
       // ReplaceOrder carries no type, so a replace cannot change it
       RejectReason::replace_changes_type,
       // market orders (and triggered stop-markets) never outlive their command
@@ -372,17 +377,41 @@ TEST(RejectCoverage, EveryReasonIsProducedOrListedAsNotTheEngines) {
   }
 }
 
-TEST(NotionalLimits, HoldForQuantitiesWhoseNotionalOverflowsSixtyFourBits) {
-  // LIM without a size cap: only the $51,000 notional cap stands between a desk and a huge order.
+TEST(NotionalLimits, QuantityHasAnAbsoluteCapEvenWithoutAMarketLimit) {
+  // LIM without a size cap: 10^15 base units (a million whole units) is the venue's hard limit,
+  // which keeps every notional, level and account total far inside 64 bits.
+  ExchangeSpec spec = fixture_spec();
+  spec.markets[LIM].max_order_size = Qty(0);
+  spec.markets[LIM].min_notional = Quote(0);
+  spec.markets[LIM].max_order_notional = Quote(0);
+  Exchange ex(spec, 1 << 16);
+  std::vector<Event> out;
+  ex.process(Command{1, T0, SetMarkPrice{LIM, BTC_MARK}}, out);
+  out.clear();
+  const Qty over_cap(1'000'000'000'000'000 + LOT);
+  ex.process(
+      Command{2, T0, Venue::limit(ALICE, Side::buy, BTC_MARK, over_cap, "R1", TimeInForce::gtc, LIM)},
+      out);
+  ASSERT_EQ(kinds(out), (Kinds{"rejected"}));
+  EXPECT_EQ(as_event<OrderRejected>(out, 0).reason, RejectReason::above_max_order_size);
+  out.clear();
+  const Qty at_cap(1'000'000'000'000'000);
+  ex.process(
+      Command{3, T0, Venue::limit(ALICE, Side::buy, BTC_MARK, at_cap, "R2", TimeInForce::gtc, LIM)},
+      out);
+  ASSERT_EQ(kinds(out), (Kinds{"accepted"}));
+  EXPECT_EQ(ex.book(LIM).validate_internal_state(), "");
+}
+
+TEST(NotionalLimits, TheNotionalCapHoldsAtTheLargestQuantity) {
+  // A million BTC at $50,000 against the $51,000 notional cap, for both sides and a market order.
   ExchangeSpec spec = fixture_spec();
   spec.markets[LIM].max_order_size = Qty(0);
   spec.markets[LIM].min_notional = Quote(0);
   Exchange ex(spec, 1 << 16);
   std::vector<Event> out;
   ex.process(Command{1, T0, SetMarkPrice{LIM, BTC_MARK}}, out);
-  // 368,934,881.475 BTC at $50,000 is $18,446,744,073,750 = 2^64 x 1e-6 USDC + $40.448384:
-  // taken modulo 2^64 it would look like a $40 order.
-  const Qty huge(368'934'881'475 * LOT);
+  const Qty huge(1'000'000'000'000'000);
   for (Side side : {Side::buy, Side::sell}) {
     out.clear();
     ex.process(
@@ -397,23 +426,6 @@ TEST(NotionalLimits, HoldForQuantitiesWhoseNotionalOverflowsSixtyFourBits) {
   ASSERT_EQ(kinds(out), (Kinds{"rejected"}));
   EXPECT_EQ(as_event<OrderRejected>(out, 0).reason, RejectReason::above_max_order_notional);
   EXPECT_EQ(ex.live_orders(), 0u);
-}
-
-TEST(NotionalLimits, MinimumHoldsForQuantitiesWhoseNotionalOverflowsSixtyFourBits) {
-  // 2^64 x 1e-6 USDC - $9.551616 wraps to a negative notional; it is a huge order, not a small one.
-  ExchangeSpec spec = fixture_spec();
-  spec.markets[LIM].max_order_size = Qty(0);
-  spec.markets[LIM].max_order_notional = Quote(0);
-  Exchange ex(spec, 1 << 16);
-  std::vector<Event> out;
-  ex.process(Command{1, T0, SetMarkPrice{LIM, BTC_MARK}}, out);
-  out.clear();
-  const Qty huge(368'934'881'474 * LOT);
-  ex.process(
-      Command{2, T0, Venue::limit(ALICE, Side::buy, BTC_MARK, huge, "R1", TimeInForce::gtc, LIM)},
-      out);
-  ASSERT_EQ(kinds(out), (Kinds{"accepted"}));
-  EXPECT_EQ(ex.book(LIM).validate_internal_state(), "");
 }
 
 using BandTest = ExchangeTest;

@@ -282,17 +282,17 @@ TEST_F(OrderBookTest, WindowGrowsFarBelowAndFarAboveKeepingQueuesAndBests) {
   EXPECT_EQ(book.validate_internal_state(), "");
 }
 
-TEST_F(OrderBookTest, PriceRangeIsThirtyTwoBitsAroundTheFirstPrice) {
+TEST_F(OrderBookTest, PriceRangeIsBoundedAroundTheFirstPrice) {
   OrderBook b(pool, 4);
-  constexpr Ticks P = 1'000'000;
+  constexpr Ticks P = 10'000'000;
   EXPECT_TRUE(b.price_in_range(std::numeric_limits<Ticks>::max()));  // not anchored yet
+  EXPECT_FALSE(b.price_in_range(0));
   b.add(4000, Side::buy, P, 1, A1);  // ids are engine-wide: not one of the known book's
-  constexpr Ticks max32 = std::numeric_limits<int32_t>::max();
-  constexpr Ticks min32 = std::numeric_limits<int32_t>::min();
-  EXPECT_TRUE(b.price_in_range(P + max32 - 1));
-  EXPECT_FALSE(b.price_in_range(P + max32));
-  EXPECT_TRUE(b.price_in_range(P + min32 + 1));
-  EXPECT_FALSE(b.price_in_range(P + min32));
+  constexpr Ticks span = OrderBook::max_price_span;
+  EXPECT_TRUE(b.price_in_range(P + span - 1));
+  EXPECT_FALSE(b.price_in_range(P + span));
+  EXPECT_TRUE(b.price_in_range(P - span + 1));
+  EXPECT_FALSE(b.price_in_range(P - span));
   EXPECT_EQ(b.validate_internal_state(), "");
   EXPECT_EQ(book.validate_internal_state(), "");
 }
