@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libquickfix-dev libboost-dev libsqlite3-dev sqlite3 libspdlog-dev libyaml-cpp-dev
   libsodium-dev nlohmann-json3-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev python3 clang-format
+  libssl-dev python3 clang-format prometheus
 )
 
 missing=()
