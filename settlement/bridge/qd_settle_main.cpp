@@ -180,7 +180,16 @@ int main(int argc, char** argv) {
     }
   }
   bridge.stop();
-  std::printf("STATUS %s\n", status_json(bridge.status()).dump().c_str());
+  json st = status_json(bridge.status());
+  st["accounts"] = json::array();
+  for (const auto& a : bridge.accounts()) {
+    st["accounts"].push_back({{"account", a.account}, {"name", a.name},
+                              {"collateral", a.collateral.raw}, {"baseline", a.baseline.raw},
+                              {"booked", a.booked.raw}, {"pending", a.pending.raw},
+                              {"in_flight", a.in_flight.raw}, {"unsettled", a.unsettled.raw},
+                              {"quarantined", a.quarantined}, {"reason", a.quarantine_reason}});
+  }
+  std::printf("STATUS %s\n", st.dump().c_str());
   if (reconcile) {
     const auto rep = bridge.reconcile();
     json j = {{"ok", rep.ok}, {"error", rep.error}};
