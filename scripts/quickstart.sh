@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every dependency, builds the release preset and starts the venue on the embedded
-# default configuration (config/quickstart.yaml): the FIX gateway, its SQLite journal under
-# data/quickstart and the local Solana chain for settlement. Ctrl-C stops everything.
+# default configuration (config/quickstart.yaml): the local Solana chain (settlement/localnet)
+# with its mint, vault and desk accounts, then the FIX gateway with its SQLite journal under
+# data/quickstart. Ctrl-C stops both.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$top"
@@ -12,10 +13,17 @@ fi
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)"
 
-if [ -x build/release/bin/quantdesk ]; then
-  exec build/release/bin/quantdesk --config config/quickstart.yaml "$@"
-fi
-# Until the gateway binary exists, show the matching core at work on a generated workload.
-mkdir -p data/quickstart
-python3 ../shared/bench/gen_workload.py smoke data/quickstart/smoke.qdwl
-exec build/release/bin/qd-bench-replay --latency data/quickstart/smoke.qdwl
+config=config/quickstart.yaml
+mkdir -p data/quickstart/logs
+# The local chain: start it, wait until it answers, then create (or reuse) the on-chain accounts.
+node settlement/localnet/src/server.js --config "$config" > data/quickstart/logs/localnet.log 2>&1 &
+localnet=$!
+trap 'kill "$localnet" 2>/dev/null; wait "$localnet" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "listening" data/quickstart/logs/localnet.log 2>/dev/null && break
+  kill -0 "$localnet" 2>/dev/null || { cat data/quickstart/logs/localnet.log; exit 1; }
+  sleep 0.2
+done
+node settlement/localnet/src/setup.js --config "$config"
+
+build/release/bin/quantdesk --config "$config" "$@"
