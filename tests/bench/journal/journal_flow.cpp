@@ -1,5 +1,7 @@
 #include "tests/bench/journal/journal_flow.hpp"
 
+#include "risk/account.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -178,6 +180,7 @@ ExchangeSpec flow_exchange_spec(uint32_t accounts) {
   m.max_order_size = Qty(100 * QTY_PRECISION);
   m.price_band_bps = 500;
   spec.markets.push_back(m);
+  spec.risk.push_back(risk::MarketRiskParams{});
   for (AccountId a = 1; a <= accounts; ++a)
     spec.accounts.push_back(AccountSpec{a, StpMode::cancel_resting, 0, 1'000'000, true});
   return spec;
@@ -192,18 +195,28 @@ std::unique_ptr<FlowSource> synthetic_source(uint64_t commands, uint64_t seed) {
 }
 
 FlowDriver::FlowDriver(std::unique_ptr<FlowSource> source)
-    : source_(std::move(source)), exchange_(std::make_unique<Exchange>(flow_exchange_spec())) {}
+    : source_(std::move(source)), exchange_(std::make_unique<Exchange>(flow_exchange_spec())) {
+  const ExchangeSpec spec = flow_exchange_spec();
+  opening_.push_back(SetOraclePrice{0, px(flow_mid_ticks), Price(0), flow_epoch_ns, false});
+  for (auto it = spec.accounts.rbegin(); it != spec.accounts.rend(); ++it)
+    opening_.push_back(Deposit{it->id, Quote(1'000'000'000 * QUOTE_PRECISION)});  // 1bn USDC
+  opening_.push_back(Deposit{risk::INSURANCE_FUND_ACCOUNT, Quote(10'000'000 * QUOTE_PRECISION)});
+}
 
 bool FlowDriver::step(Command& command, std::vector<Event>& events) {
   CommandBody body;
-  if (!marked_) {
-    body = SetMarkPrice{0, px(flow_mid_ticks)};
-    marked_ = true;
+  const TimestampNs ts = flow_epoch_ns + TimestampNs(seq_ + 1) * flow_step_ns;
+  if (!opening_.empty()) {
+    body = std::move(opening_.back());
+    opening_.pop_back();
+  } else if (++since_oracle_ == flow_oracle_every) {
+    body = SetOraclePrice{0, px(flow_mid_ticks), Price(0), ts, false};
+    since_oracle_ = 0;
   } else if (!source_->next(*exchange_, body)) {
     return false;
   }
   ++seq_;
-  command = Command{seq_, flow_epoch_ns + TimestampNs(seq_) * 1000, std::move(body)};
+  command = Command{seq_, ts, std::move(body)};
   const size_t before = events.size();
   exchange_->process(command, events);
   for (size_t i = before; i < events.size(); ++i)

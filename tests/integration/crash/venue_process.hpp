@@ -1,0 +1,158 @@
+#pragma once
+// The real `quantdesk` process for crash tests: a config on a free loopback port with its own
+// data directory, started with fork/exec, killed with SIGKILL, restarted on the same files.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace qd::crash {
+
+inline uint16_t free_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+/// The demo desks of config/quickstart.yaml (password "desk-a-demo" / "desk-b-demo"), each
+/// trading two accounts; DESK_A has cancel-on-disconnect, DESK_B keeps its orders across
+/// disconnects. One BTC-PERP market (tick 0.1, lot 0.001), fees on, margin on.
+inline std::string crash_config(uint16_t port, const std::string& data_dir) {
+  return R"(venue:
+  name: "crash test"
+  data_dir: ")" + data_dir + R"("
+listeners:
+  - name: "plain"
+    port: )" + std::to_string(port) + R"(
+engine:
+  clock_tick_ms: 100
+journal:
+  durability: "sync"
+  batch_max_commands: 256
+  batch_max_delay_us: 500
+markets:
+  - symbol: "BTC-PERP"
+    tick_size: "0.1"
+    lot_size: "0.001"
+    maker_fee_bps: "-2"
+    taker_fee_bps: "10"
+    oracle: { initial_price: "50000", max_staleness_s: 3600, fill_staleness_s: 3600 }
+accounts:
+  - { id: "DESK-A", collateral: "1000000" }
+  - { id: "DESK-B", collateral: "1000000" }
+  - { id: "DESK-C", collateral: "1000000" }
+  - { id: "DESK-D", collateral: "1000000" }
+sessions:
+  - sender_comp_id: "DESK_A"
+    target_comp_id: "QUANTDESK"
+    role: "order_entry"
+    accounts: ["DESK-A", "DESK-C"]
+    auth:
+      username: "DESK_A"
+      password_hash: "$argon2id$v=19$m=65536,t=2,p=1$NAWO3CPLUGSoqqDw8umEVA$SnPGvbc0pjyvhwulD3nkX+YzDAq8Qb2dxp8Y/FICPTI"
+    throttle: { messages_per_second: 10000, burst: 20000 }
+    cancel_on_disconnect: true
+  - sender_comp_id: "DESK_B"
+    target_comp_id: "QUANTDESK"
+    role: "order_entry"
+    accounts: ["DESK-B", "DESK-D"]
+    auth:
+      username: "DESK_B"
+      password_hash: "$argon2id$v=19$m=65536,t=2,p=1$34ZfWVlP4+DI69AFcoLebA$VkPsK8Equ6QH7LbOq+6abweRPalsjZt/zgCsq9pg+aQ"
+    throttle: { messages_per_second: 10000, burst: 20000 }
+    cancel_on_disconnect: false
+risk:
+  insurance_fund: "100000"
+metrics:
+  enabled: false
+logging:
+  level: "info"
+  file: ""
+)";
+}
+
+/// One quantdesk child process at a time; stdout and stderr go to `log` (appended).
+class VenueProcess {
+ public:
+  VenueProcess(std::string binary, std::string config, std::string log)
+      : binary_(std::move(binary)), config_(std::move(config)), log_(std::move(log)) {}
+  ~VenueProcess() {
+    if (pid_ > 0) kill9();
+  }
+
+  void start() {
+    if (pid_ > 0) throw std::runtime_error("quantdesk already running");
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+      }
+      ::execl(binary_.c_str(), binary_.c_str(), "--config", config_.c_str(), nullptr);
+      ::_exit(127);
+    }
+    ++starts_;
+  }
+
+  /// SIGKILL: no destructor, no flush, no goodbye. Reaps the child.
+  void kill9() {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+  /// SIGTERM and wait; the exit status (-1 when it had to be killed after `timeout`).
+  int terminate(std::chrono::milliseconds timeout) {
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill9();
+    return -1;
+  }
+
+  /// False once the process exited by itself (a refused journal, a crash).
+  bool alive() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    return true;
+  }
+
+  int starts() const { return starts_; }
+
+ private:
+  std::string binary_, config_, log_;
+  pid_t pid_ = -1;
+  int starts_ = 0;
+};
+
+}  // namespace qd::crash
