@@ -55,7 +55,7 @@ inline constexpr auto REJECT_TABLE = std::to_array<RejectCodes>({
   {RejectReason::replace_below_filled,             99,  99,   0},
   {RejectReason::replace_changes_side,             99,  99,   0},
   {RejectReason::replace_changes_type,             99,  99,   0},
-  {RejectReason::order_not_replaceable,            99,   0,   0},
+  {RejectReason::order_not_replaceable,            99,  99,   0},
   {RejectReason::post_only_would_take,             99,  99,   0},
   {RejectReason::fok_not_fillable,                 99,  99,   0},
   {RejectReason::insufficient_margin,               3,  99,   0},

@@ -126,6 +126,8 @@ constexpr int cancel_cause_code(CancelReason r) {
       return 13;
     case CancelReason::risk_check_failed:
       return 14;
+    case CancelReason::price_band:
+      return 15;
   }
   return 99;
 }
