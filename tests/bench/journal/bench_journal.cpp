@@ -133,7 +133,8 @@ Timing run_journal(const std::string& path, JournalSync sync, size_t batch, size
 }
 
 double median(std::vector<Timing> v, double Timing::*which) {
-  std::sort(v.begin(), v.end(), [&](const Timing& a, const Timing& b) { return a.*which < b.*which; });
+  std::sort(v.begin(), v.end(),
+            [&](const Timing& a, const Timing& b) { return a.*which < b.*which; });
   return v[v.size() / 2].*which;
 }
 
@@ -147,9 +148,9 @@ int throughput(const Args& a) {
   size_t limit = 0;
   for (const auto& s : syncs)
     for (const auto& b : batches) limit = std::max<size_t>(limit, std::stoull(b) * commits(s));
-  const std::string dir =
-      a.get("dir", (std::filesystem::temp_directory_path() /
-                    ("qd-bench-journal-" + std::to_string(::getpid()))).string());
+  const std::string dir = a.get("dir", (std::filesystem::temp_directory_path() /
+                                        ("qd-bench-journal-" + std::to_string(::getpid())))
+                                           .string());
   std::filesystem::create_directories(dir);
 
   auto t0 = Clock::now();
@@ -229,11 +230,11 @@ int generate(const Args& a) {
         std::fprintf(stderr, "generated %llu commands in %.0f s\n", (unsigned long long)commands,
                      since(t0));
     }
-    std::printf("generated file=%s commands=%llu events=%llu rejected_orders=%llu live_orders=%zu "
-                "seconds=%.1f ",
-                out.c_str(), (unsigned long long)commands, (unsigned long long)events,
-                (unsigned long long)driver.rejected_orders(), driver.exchange().live_orders(),
-                since(t0));
+    std::printf(
+        "generated file=%s commands=%llu events=%llu rejected_orders=%llu live_orders=%zu "
+        "seconds=%.1f ",
+        out.c_str(), (unsigned long long)commands, (unsigned long long)events,
+        (unsigned long long)driver.rejected_orders(), driver.exchange().live_orders(), since(t0));
   }
   std::printf("bytes=%llu\n", (unsigned long long)database_bytes(out));
   return 0;
@@ -261,13 +262,13 @@ int restart(const Args& a) {
   Exchange exchange(flow_exchange_spec());
   const ReplayStats stats = replay_journal(journal, exchange);
   const Timing t = clock.stop();
-  std::printf("restart file=%s bytes=%llu cache=%s commands=%llu events=%llu live_orders=%zu "
-              "open_seconds=%.3f restart_seconds=%.2f cpu_seconds=%.2f cmds_per_s=%.0f "
-              "peak_rss_kb=%ld\n",
-              path.c_str(), (unsigned long long)bytes, a.flag("cold") ? "cold" : "warm",
-              (unsigned long long)stats.commands, (unsigned long long)stats.events,
-              exchange.live_orders(), open_s, t.wall, t.cpu, double(stats.commands) / t.wall,
-              peak_rss_kb());
+  std::printf(
+      "restart file=%s bytes=%llu cache=%s commands=%llu events=%llu live_orders=%zu "
+      "open_seconds=%.3f restart_seconds=%.2f cpu_seconds=%.2f cmds_per_s=%.0f "
+      "peak_rss_kb=%ld\n",
+      path.c_str(), (unsigned long long)bytes, a.flag("cold") ? "cold" : "warm",
+      (unsigned long long)stats.commands, (unsigned long long)stats.events, exchange.live_orders(),
+      open_s, t.wall, t.cpu, double(stats.commands) / t.wall, peak_rss_kb());
   return 0;
 }
 

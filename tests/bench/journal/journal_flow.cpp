@@ -12,10 +12,15 @@ namespace qd::bench {
 
 namespace {
 
-constexpr int64_t depth_ticks = 50;  // how far from the mid passive orders rest (the `mixed` profile)
+constexpr int64_t depth_ticks =
+    50;  // how far from the mid passive orders rest (the `mixed` profile)
 
-Price px(int64_t ticks) { return Price(ticks * flow_tick_raw); }
-Qty lots(int64_t n) { return Qty(n * flow_lot_raw); }
+Price px(int64_t ticks) {
+  return Price(ticks * flow_tick_raw);
+}
+Qty lots(int64_t n) {
+  return Qty(n * flow_lot_raw);
+}
 
 NewOrder new_order(AccountId account, uint64_t n, Side side, int64_t ticks, int64_t qty_lots,
                    TimeInForce tif) {
@@ -92,14 +97,21 @@ class WorkloadSource final : public FlowSource {
     const OrderRecord* known = ex.order(r.order_id);
     const AccountId owner = known ? known->state.origin.account : r.account;
     switch (r.op) {
-      case 1: out = new_order(r.account, n, side, r.price, r.qty, TimeInForce::gtc); break;
-      case 3: out = new_order(r.account, n, side, r.price, r.qty, TimeInForce::ioc); break;
-      case 2: out = cancel(owner, n, r.order_id); break;
+      case 1:
+        out = new_order(r.account, n, side, r.price, r.qty, TimeInForce::gtc);
+        break;
+      case 3:
+        out = new_order(r.account, n, side, r.price, r.qty, TimeInForce::ioc);
+        break;
+      case 2:
+        out = cancel(owner, n, r.order_id);
+        break;
       case 4:
         out = replace(owner, n, r.order_id, side, r.price,
                       filled_so_far(ex, r.order_id) + lots(r.qty));
         break;
-      default: throw std::runtime_error("workload record " + std::to_string(n) + ": bad op");
+      default:
+        throw std::runtime_error("workload record " + std::to_string(n) + ": bad op");
     }
     return true;
   }
@@ -156,7 +168,8 @@ class SyntheticSource final : public FlowSource {
   /// Exponentially distributed distance from the mid (mean depth/10), capped at the depth.
   int64_t passive_price(Side side) {
     const double mean = double(depth_ticks) / 10;
-    const int64_t dist = std::min<int64_t>(depth_ticks, int64_t(-std::log(1 - uniform()) * mean) + 1);
+    const int64_t dist =
+        std::min<int64_t>(depth_ticks, int64_t(-std::log(1 - uniform()) * mean) + 1);
     return side == Side::buy ? mid_ - dist : mid_ + dist;
   }
 

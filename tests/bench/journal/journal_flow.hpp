@@ -27,9 +27,9 @@ namespace qd::bench {
 ExchangeSpec flow_exchange_spec(uint32_t accounts = 100);
 
 /// Workload price ticks of 0.5 USDC around 100,000 ticks = 50,000 USDC.
-inline constexpr int64_t flow_tick_raw = 500'000;      ///< 0.5 USDC in 1e-6
-inline constexpr int64_t flow_lot_raw = 1'000'000;     ///< 0.001 BTC in 1e-9
-inline constexpr int64_t flow_mid_ticks = 100'000;     ///< 50,000 USDC
+inline constexpr int64_t flow_tick_raw = 500'000;   ///< 0.5 USDC in 1e-6
+inline constexpr int64_t flow_lot_raw = 1'000'000;  ///< 0.001 BTC in 1e-9
+inline constexpr int64_t flow_mid_ticks = 100'000;  ///< 50,000 USDC
 
 /// Where command bodies come from. `next` may look at the exchange (owners, filled quantity)
 /// the way a client knows its own orders; it returns false when the flow is exhausted.
@@ -70,7 +70,7 @@ class FlowDriver {
 
 /// Start of the flow's command time: 2024-01-01T00:00:00Z in ns.
 inline constexpr TimestampNs flow_epoch_ns = 1'704'067'200'000'000'000;
-inline constexpr TimestampNs flow_step_ns = 10'000;  ///< command time between commands
+inline constexpr TimestampNs flow_step_ns = 10'000;     ///< command time between commands
 inline constexpr uint64_t flow_oracle_every = 100'000;  ///< commands between oracle readings
 
 }  // namespace qd::bench

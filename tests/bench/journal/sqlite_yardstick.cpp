@@ -12,7 +12,9 @@ namespace qd::bench {
 namespace {
 
 // The journal's column vocabulary, written out again here on purpose (see the header).
-const char* side_text(Side s) { return s == Side::buy ? "buy" : "sell"; }
+const char* side_text(Side s) {
+  return s == Side::buy ? "buy" : "sell";
+}
 const char* status_text(OrderStatus s) {
   static constexpr const char* names[] = {"pending_trigger", "new",      "partially_filled",
                                           "filled",          "canceled", "replaced",
@@ -29,18 +31,32 @@ const char* tif_text(TimeInForce t) {
 }
 // A kind added to the core after this list shows up as "?" and fails rows_identical().
 const char* command_text(const CommandBody& b) {
-  static constexpr const char* names[] = {"new_order",   "cancel_order",   "replace_order",
-                                          "mass_cancel", "set_mark_price", "clock_tick",
-                                          "set_market_status", "deposit", "withdraw",
-                                          "set_oracle_price"};
+  static constexpr const char* names[] = {
+      "new_order",  "cancel_order",      "replace_order", "mass_cancel", "set_mark_price",
+      "clock_tick", "set_market_status", "deposit",       "withdraw",    "set_oracle_price"};
   return b.index() < std::size(names) ? names[b.index()] : "?";
 }
 const char* event_text(const EventBody& b) {
-  static constexpr const char* names[] = {
-      "accepted", "rejected", "triggered", "fill", "canceled", "restated", "replaced",
-      "cancel_rejected", "mass_cancel_done", "mark_price", "market_status", "collateral",
-      "collateral_rejected", "oracle_price", "funding_rate", "funding_paid", "liquidation",
-      "insurance_takeover", "adl", "deficit"};
+  static constexpr const char* names[] = {"accepted",
+                                          "rejected",
+                                          "triggered",
+                                          "fill",
+                                          "canceled",
+                                          "restated",
+                                          "replaced",
+                                          "cancel_rejected",
+                                          "mass_cancel_done",
+                                          "mark_price",
+                                          "market_status",
+                                          "collateral",
+                                          "collateral_rejected",
+                                          "oracle_price",
+                                          "funding_rate",
+                                          "funding_paid",
+                                          "liquidation",
+                                          "insurance_takeover",
+                                          "adl",
+                                          "deficit"};
   return b.index() < std::size(names) ? names[b.index()] : "?";
 }
 
@@ -59,7 +75,9 @@ constexpr const char* upsert_order_sql =
     " order_qty=excluded.order_qty, leaves_qty=excluded.leaves_qty, cum_qty=excluded.cum_qty,"
     " avg_price=excluded.avg_price, status=excluded.status, updated_seq=excluded.updated_seq";
 
-constexpr int arity(int op) { return op == 0 ? 6 : op == 1 ? 23 : 16; }
+constexpr int arity(int op) {
+  return op == 0 ? 6 : op == 1 ? 23 : 16;
+}
 
 struct Db {
   sqlite3* db = nullptr;
@@ -98,8 +116,7 @@ double now(clockid_t clock) {
 
 }  // namespace
 
-Stopwatch::Stopwatch()
-    : wall0_(now(CLOCK_MONOTONIC)), cpu0_(now(CLOCK_THREAD_CPUTIME_ID)) {}
+Stopwatch::Stopwatch() : wall0_(now(CLOCK_MONOTONIC)), cpu0_(now(CLOCK_THREAD_CPUTIME_ID)) {}
 
 Timing Stopwatch::stop() const {
   return Timing{now(CLOCK_MONOTONIC) - wall0_, now(CLOCK_THREAD_CPUTIME_ID) - cpu0_};
@@ -121,7 +138,9 @@ void YardstickRows::add_int(int64_t v) {
   c.i = v;
   cells_.push_back(c);
 }
-void YardstickRows::add_text(const char* s) { add_view(s); }
+void YardstickRows::add_text(const char* s) {
+  add_view(s);
+}
 void YardstickRows::add_view(std::string_view s) {
   Cell c;
   c.kind = Cell::text;
@@ -162,7 +181,10 @@ void YardstickRows::add_event(const Event& e) {
   add_text(event_text(e.body));
   const OrderState* o = std::visit(
       [](const auto& ev) -> const OrderState* {
-        if constexpr (requires { ev.order.order_id; }) return &ev.order; else return nullptr;
+        if constexpr (requires { ev.order.order_id; })
+          return &ev.order;
+        else
+          return nullptr;
       },
       e.body);
   if (o) {
@@ -192,11 +214,16 @@ void YardstickRows::add_event(const Event& e) {
   }
   const char* reason = std::visit(
       [](const auto& ev) -> const char* {
-        if constexpr (requires { to_string(ev.reason); }) return to_string(ev.reason);
-        else return nullptr;
+        if constexpr (requires { to_string(ev.reason); })
+          return to_string(ev.reason);
+        else
+          return nullptr;
       },
       e.body);
-  if (reason) add_text(reason); else add_null();
+  if (reason)
+    add_text(reason);
+  else
+    add_null();
   ByteWriter w;
   w(e.body);
   add_arena(w.bytes(), true);
@@ -247,10 +274,18 @@ Timing YardstickRows::write(const std::string& path, JournalSync sync, size_t ba
       sqlite3_stmt* s = stmts[k];
       for (int col = 1; col <= arity(k); ++col, ++cell) {
         switch (cell->kind) {
-          case Cell::null: sqlite3_bind_null(s, col); break;
-          case Cell::integer: sqlite3_bind_int64(s, col, cell->i); break;
-          case Cell::text: sqlite3_bind_text(s, col, cell->p, int(cell->len), SQLITE_STATIC); break;
-          case Cell::blob: sqlite3_bind_blob(s, col, cell->p, int(cell->len), SQLITE_STATIC); break;
+          case Cell::null:
+            sqlite3_bind_null(s, col);
+            break;
+          case Cell::integer:
+            sqlite3_bind_int64(s, col, cell->i);
+            break;
+          case Cell::text:
+            sqlite3_bind_text(s, col, cell->p, int(cell->len), SQLITE_STATIC);
+            break;
+          case Cell::blob:
+            sqlite3_bind_blob(s, col, cell->p, int(cell->len), SQLITE_STATIC);
+            break;
           case Cell::arena_text:
             sqlite3_bind_text(s, col, arena + cell->off, int(cell->len), SQLITE_STATIC);
             break;

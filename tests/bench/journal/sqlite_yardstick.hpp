@@ -74,7 +74,7 @@ class YardstickRows {
   std::vector<Op> ops_;
   std::vector<size_t> op_begin_;  // ops_ index of each command's first statement
   std::vector<Cell> cells_;
-  std::string arena_;             // serialized bodies and trade ids
+  std::string arena_;  // serialized bodies and trade ids
 };
 
 /// Deletes a database and its -wal/-shm files.

@@ -32,7 +32,8 @@
 #include "tests/integration/crash/venue_process.hpp"
 
 #ifndef QD_QUANTDESK_BIN
-#error "QD_QUANTDESK_BIN must name the quantdesk executable (tests/integration/crash/CMakeLists.txt)"
+#error \
+    "QD_QUANTDESK_BIN must name the quantdesk executable (tests/integration/crash/CMakeLists.txt)"
 #endif
 
 namespace qd::crash {
@@ -57,9 +58,15 @@ struct ClientOrder {
   bool open = true;
 };
 
-std::string now_text() { return fix::format_utc_timestamp(fix::wall_clock_ns(), 3); }
-std::string quantity(int lots) { return format_decimal(int64_t(lots) * 1'000'000, QTY_DECIMALS); }
-std::string price(int64_t tenths) { return format_decimal(tenths * 100'000, PRICE_DECIMALS); }
+std::string now_text() {
+  return fix::format_utc_timestamp(fix::wall_clock_ns(), 3);
+}
+std::string quantity(int lots) {
+  return format_decimal(int64_t(lots) * 1'000'000, QTY_DECIMALS);
+}
+std::string price(int64_t tenths) {
+  return format_decimal(tenths * 100'000, PRICE_DECIMALS);
+}
 
 FIX::Message message(const char* type) {
   FIX::Message m;
@@ -75,7 +82,8 @@ bool wait_seeded(const std::string& journal, std::chrono::seconds limit) {
     if (std::filesystem::exists(journal)) {
       try {
         const JournalReader r(journal);
-        if (r.scalar("SELECT count(*) FROM commands WHERE kind IN ('deposit', 'set_oracle_price')") >= 6)
+        if (r.scalar(
+                "SELECT count(*) FROM commands WHERE kind IN ('deposit', 'set_oracle_price')") >= 6)
           return true;
       } catch (const std::exception&) {
         // the venue is still creating the schema
@@ -87,26 +95,26 @@ bool wait_seeded(const std::string& journal, std::chrono::seconds limit) {
 }
 
 TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
-  const uint64_t seed = std::getenv("QD_CRASH_SEED") ? std::stoull(std::getenv("QD_CRASH_SEED"))
-                                                     : 20240101;
+  const uint64_t seed =
+      std::getenv("QD_CRASH_SEED") ? std::stoull(std::getenv("QD_CRASH_SEED")) : 20240101;
   std::mt19937_64 rng(seed);
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("qd-crash-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("qd-crash-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const uint16_t port = free_port();
   const std::string data = (dir / "data").string(), journal = data + "/journal.db";
   const std::string config = (dir / "venue.yaml").string();
   std::ofstream(config) << crash_config(port, data);
-  const char* binary = std::getenv("QD_QUANTDESK_BIN") ? std::getenv("QD_QUANTDESK_BIN")
-                                                       : QD_QUANTDESK_BIN;
+  const char* binary =
+      std::getenv("QD_QUANTDESK_BIN") ? std::getenv("QD_QUANTDESK_BIN") : QD_QUANTDESK_BIN;
   VenueProcess venue(binary, config, (dir / "quantdesk.log").string());
   std::printf("crash test: seed=%llu dir=%s port=%u quantdesk=%s\n", (unsigned long long)seed,
               dir.c_str(), unsigned(port), binary);
 
   venue.start();
-  ASSERT_TRUE(wait_seeded(journal, 60s)) << "the venue did not seed its journal; see "
-                                         << (dir / "quantdesk.log");
+  ASSERT_TRUE(wait_seeded(journal, 60s))
+      << "the venue did not seed its journal; see " << (dir / "quantdesk.log");
 
   Recorder recorder;
   std::vector<Desk> desks;
@@ -122,7 +130,8 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
     o.reconnect_interval_s = 1;
     d.initiator = std::make_unique<fix::Initiator>(o);
     const std::string sender = d.sender;
-    d.initiator->set_callback([&recorder, sender](const FIX::Message& m) { recorder.add(sender, m); });
+    d.initiator->set_callback(
+        [&recorder, sender](const FIX::Message& m) { recorder.add(sender, m); });
     d.initiator->start();
   }
   auto wait_all_logged_on = [&] {
@@ -134,11 +143,12 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
 
   // The kill schedule: distinct points in the stream, not in the first or last few messages.
   std::set<int> kill_at;
-  while (int(kill_at.size()) < kills) kill_at.insert(int(messages / 8 + rng() % (messages * 3 / 4)));
+  while (int(kill_at.size()) < kills)
+    kill_at.insert(int(messages / 8 + rng() % (messages * 3 / 4)));
 
-  std::map<std::string, ClientOrder> orders;    // OrderID -> what the desk knows
-  std::set<std::string> acked;                  // OrderIDs acknowledged with ExecType 0
-  std::map<std::string, int64_t> last_seq_seen; // OrderID -> highest engine seq reported
+  std::map<std::string, ClientOrder> orders;     // OrderID -> what the desk knows
+  std::set<std::string> acked;                   // OrderIDs acknowledged with ExecType 0
+  std::map<std::string, int64_t> last_seq_seen;  // OrderID -> highest engine seq reported
   std::map<std::string, Report> status_by_order, status_by_cl;
   std::set<std::string> new_orders_sent, answered;
   std::map<std::string, char> new_order_side;  // ClOrdID -> side, every NewOrderSingle sent
@@ -307,12 +317,12 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
       (unsigned long long)audit.exec_ids, (unsigned long long)audit.duplicate_deliveries,
       (unsigned long long)audit.status_checked, (unsigned long long)audit.stale_client_views,
       unacked.size(), (unsigned long long)audit.unacked_journaled,
-      (unsigned long long)audit.unacked_absent, (unsigned long long)session_rejects, (unsigned long long)audit.replayed_commands,
-      (unsigned long long)audit.open_orders, (unsigned long long)audit.mismatches());
+      (unsigned long long)audit.unacked_absent, (unsigned long long)session_rejects,
+      (unsigned long long)audit.replayed_commands, (unsigned long long)audit.open_orders,
+      (unsigned long long)audit.mismatches());
   for (const auto& [symbol, sum] : audit.positions)
     std::printf("crash test: %s sum of positions = %lld (1e-9)\n", symbol.c_str(), (long long)sum);
-  for (size_t k = 0; k < audit.problems.size() && k < 30; ++k)
-    ADD_FAILURE() << audit.problems[k];
+  for (size_t k = 0; k < audit.problems.size() && k < 30; ++k) ADD_FAILURE() << audit.problems[k];
   EXPECT_EQ(audit.mismatches(), 0u);
   EXPECT_EQ(restarts, uint64_t(kills));
   EXPECT_GT(acked.size(), size_t(messages / 3)) << "too few orders acked to judge anything";

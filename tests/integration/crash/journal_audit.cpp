@@ -17,8 +17,12 @@ int64_t raw_of(const std::string& text, int decimals) {
   const DecimalParse p = parse_decimal(text, decimals, true);
   return p.ok() ? p.raw : INT64_MIN;
 }
-int64_t qty_of(const std::string& t) { return raw_of(t, QTY_DECIMALS); }
-int64_t price_of(const std::string& t) { return raw_of(t, PRICE_DECIMALS); }
+int64_t qty_of(const std::string& t) {
+  return raw_of(t, QTY_DECIMALS);
+}
+int64_t price_of(const std::string& t) {
+  return raw_of(t, PRICE_DECIMALS);
+}
 
 /// The journal event kinds an ExecType may report.
 bool kind_matches(const std::string& exec_type, const std::string& kind) {
@@ -148,8 +152,8 @@ std::vector<std::pair<int64_t, int64_t>> JournalReader::open_orders() const {
 }
 
 void check_reports(const std::vector<Report>& reports, const JournalReader& journal, Audit& audit) {
-  std::map<std::string, std::string> by_exec_id;           // ExecID -> signature
-  std::map<std::string, std::string> fill_exec_by_trade;   // OrderID/TradeID -> ExecID
+  std::map<std::string, std::string> by_exec_id;          // ExecID -> signature
+  std::map<std::string, std::string> fill_exec_by_trade;  // OrderID/TradeID -> ExecID
   for (const Report& r : reports) {
     if (r.msg_type != "8" || r.exec_id.empty()) continue;
     auto [it, fresh] = by_exec_id.emplace(r.exec_id, r.signature());
@@ -189,8 +193,8 @@ void check_reports(const std::vector<Report>& reports, const JournalReader& jour
                    std::to_string(e->last_price));
       auto [f, first] = fill_exec_by_trade.emplace(r.order_id + "/" + r.trade_id, r.exec_id);
       if (!first)
-        audit.fail("trade " + r.trade_id + " reported twice to order " + r.order_id +
-                   " (ExecIDs " + f->second + ", " + r.exec_id + ")");
+        audit.fail("trade " + r.trade_id + " reported twice to order " + r.order_id + " (ExecIDs " +
+                   f->second + ", " + r.exec_id + ")");
     }
   }
   audit.exec_ids = by_exec_id.size();
@@ -236,8 +240,9 @@ void check_unacked_orders(const std::map<std::string, Report>& status_by_cl,
     const auto found = journal.order_by_client_id(cl);
     const bool venue_knows = !s.order_id.empty() && s.order_id != "NONE";
     if (!found) {
-      if (venue_knows) audit.fail("unacked " + cl + ": the venue reports order " + s.order_id +
-                                  ", the journal has none");
+      if (venue_knows)
+        audit.fail("unacked " + cl + ": the venue reports order " + s.order_id +
+                   ", the journal has none");
       else
         ++audit.unacked_absent;
       continue;
@@ -255,8 +260,8 @@ void check_unacked_orders(const std::map<std::string, Report>& status_by_cl,
 
 void check_tables(const JournalReader& journal, Audit& audit) {
   audit.journal_fills = uint64_t(journal.scalar("SELECT count(*) FROM events WHERE kind = 'fill'"));
-  audit.trades = uint64_t(
-      journal.scalar("SELECT count(DISTINCT trade_id) FROM events WHERE kind = 'fill'"));
+  audit.trades =
+      uint64_t(journal.scalar("SELECT count(DISTINCT trade_id) FROM events WHERE kind = 'fill'"));
   const struct {
     const char* what;
     const char* sql;

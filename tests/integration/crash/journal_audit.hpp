@@ -18,12 +18,12 @@ namespace qd::crash {
 
 /// Counts for the closing lines and every problem found (a mismatch each).
 struct Audit {
-  uint64_t engine_reports = 0;      ///< ExecutionReports about engine events received
-  uint64_t duplicate_deliveries = 0;///< the same ExecID received again, identical (a resend)
-  uint64_t exec_ids = 0;            ///< distinct ExecIDs received
-  uint64_t status_checked = 0;      ///< acked orders compared through OrderStatusRequest
-  uint64_t unacked_journaled = 0;   ///< orders never acked to the desk, yet journaled (the
-                                    ///< venue died between commit and send): same state both ways
+  uint64_t engine_reports = 0;        ///< ExecutionReports about engine events received
+  uint64_t duplicate_deliveries = 0;  ///< the same ExecID received again, identical (a resend)
+  uint64_t exec_ids = 0;              ///< distinct ExecIDs received
+  uint64_t status_checked = 0;        ///< acked orders compared through OrderStatusRequest
+  uint64_t unacked_journaled = 0;     ///< orders never acked to the desk, yet journaled (the
+                                      ///< venue died between commit and send): same state both ways
   uint64_t unacked_absent = 0;      ///< orders never acked and never journaled (died before commit)
   uint64_t stale_client_views = 0;  ///< orders whose last report was older than the journal
   uint64_t journal_fills = 0;       ///< fill events in the journal

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fcntl.h>
+#include <chrono>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -36,10 +36,12 @@ inline uint16_t free_port() {
 inline std::string crash_config(uint16_t port, const std::string& data_dir) {
   return R"(venue:
   name: "crash test"
-  data_dir: ")" + data_dir + R"("
+  data_dir: ")" +
+         data_dir + R"("
 listeners:
   - name: "plain"
-    port: )" + std::to_string(port) + R"(
+    port: )" +
+         std::to_string(port) + R"(
 engine:
   clock_tick_ms: 100
 journal:
