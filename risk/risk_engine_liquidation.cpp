@@ -166,6 +166,29 @@ LiquidationPlan RiskEngine::plan_liquidation(AccountId id, TimestampNs now) cons
   o.fillable_price = *fillable;
   o.limit_price = *limit;
   o.bankruptcy_price = *bankrupt;
+  // Fills beyond the bankruptcy price leave a deficit the insurance fund pays. When the fund
+  // could not pay the worst case (the whole order filled at the limit), the order goes no further
+  // than the bankruptcy price and what the book cannot take there goes to the takeover or ADL:
+  // no loss is socialized while profitable opposite positions exist (dYdX likewise refuses
+  // liquidation matches the insurance fund cannot cover).
+  const Wide gap =
+      o.side == Side::sell ? Wide(*bankrupt) - Wide(*limit) : Wide(*limit) - Wide(*bankrupt);
+  if (!gap.ok() || gap.value() > 0) {
+    const Wide worst = div_ceil(gap * Wide(o.qty), QTY_PRECISION);
+    const MarginResult fund = margin_of(insurance_.account, nullptr);
+    const Quote balance = insurance_.account.collateral;
+    const Quote can_pay = fund.status != RiskStatus::ok  ? Quote(0)
+                          : fund.margin.equity < balance ? fund.margin.equity
+                                                         : balance;
+    if (!worst.ok() || worst.value() > can_pay.raw) {
+      auto at_bankruptcy = round_limit_to_tick(*bankrupt, o.side, m.spec.tick_size);
+      if (!at_bankruptcy) {
+        plan.status = RiskStatus::overflow;
+        return plan;
+      }
+      o.limit_price = *at_bankruptcy;
+    }
+  }
   plan.has_order = true;
   return plan;
 }

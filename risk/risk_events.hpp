@@ -158,7 +158,8 @@ struct LiquidationOrder {
   MarketId market = 0;
   Side side = Side::sell;
   Qty qty;               ///< lot multiple, <= |position|
-  Price limit_price;     ///< fillable price on the tick grid, never looser
+  Price limit_price;     ///< fillable price on the tick grid, never looser; the bankruptcy
+                         ///< price when the insurance fund could not pay the deficit beyond it
   Price fillable_price;  ///< before tick rounding
   Price bankruptcy_price;
 };
