@@ -130,6 +130,8 @@ std::string cancel_label(CancelReason r) {
       return "reduce_only_resize";
     case CancelReason::risk_check_failed:
       return "risk_check_failed";
+    case CancelReason::price_band:
+      return "price_band";
     default:
       break;
   }
