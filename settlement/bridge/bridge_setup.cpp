@@ -139,7 +139,8 @@ bool SettlementBridge::Impl::init() {
     store->set_meta("vault_start_balance", std::to_string(vault_start));
   }
   const auto now = std::chrono::steady_clock::now();
-  open_since = carry_since = last_checkpoint = last_recheck = now;
+  open_since = carry_since = last_checkpoint = now;
+  last_recheck = SteadyTime{};  // quarantined accounts are looked at again right away
   last_error.clear();
   spdlog::info(
       "event=settlement_ready rpc={} store={} journal={} cursor={} accounts={} unfinished_batches={}"

@@ -6,6 +6,7 @@
 //   STATUS <json>      the final status (and RECONCILE <json> with --reconcile)
 // Exit status: 0 settled and idle (and reconciled with --reconcile), 2 timed out, 1 bad usage.
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -152,6 +153,8 @@ int main(int argc, char** argv) {
     usage();
     return 1;
   }
+  // stdout carries the machine-readable lines; the log goes to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("qd-settle"));
   if (quiet) spdlog::set_level(spdlog::level::warn);
   if (!pause_point.empty()) {
     opt.test_hook = [&](std::string_view point, uint64_t batch, uint32_t part) {

@@ -207,8 +207,8 @@ void SettlementBridge::Impl::close_batch() {
   b.closed_at_ms = wall_ms();
   for (const NetTransfer& t : cb.transfers) b.transfers.push_back({t.account, t.amount, 0, {}});
   ++counters.batches_closed;
-  spdlog::info("event=settlement_batch_closed batch={} seqs={}..{} fills={} transfers={} root={}",
-               id, cb.from_seq + 1, cb.to_seq, cb.fills.size(), cb.transfers.size(),
+  spdlog::info("event=settlement_batch_closed batch={} after_seq={} through_seq={} fills={} transfers={} root={}",
+               id, cb.from_seq, cb.to_seq, cb.fills.size(), cb.transfers.size(),
                solana::to_hex(root.span()));
   batches.push_back(std::move(b));
 }

@@ -261,7 +261,7 @@ inline std::vector<std::string> settle_args(const std::string& journal, const st
                                             const std::string& manifest,
                                             const std::vector<Desk>& desks) {
   std::vector<std::string> a = {QD_SETTLE_EXECUTABLE, "--journal", journal, "--store", store,
-                                "--manifest", manifest, "--quiet"};
+                                "--manifest", manifest};
   for (const Desk& d : desks) {
     a.push_back("--account");
     a.push_back(std::to_string(d.number) + "=" + d.id);

@@ -47,7 +47,7 @@ solana::Hash hash_from_hex(const std::string& hex) {
   return h;
 }
 
-struct Run {
+struct SettleRun {
   int rc = -1;
   std::vector<json> confirmed;
   json status;
@@ -65,7 +65,7 @@ class BridgeTest : public ::testing::Test {
     ASSERT_TRUE(c.ok());
     rpc_.emplace(std::move(c).value());
     for (size_t i = 0; i < desks; ++i) {
-      char id[16];
+      char id[32];
       std::snprintf(id, sizeof id, "DESK-%02zu", i + 1);
       desks_.push_back({AccountId(i + 1), id, DESK_COLLATERAL});
     }
@@ -94,11 +94,11 @@ class BridgeTest : public ::testing::Test {
     return a;
   }
 
-  Run run_to_idle(const std::vector<std::string>& extra = {}, int timeout_s = 60) {
+  SettleRun run_to_idle(const std::vector<std::string>& extra = {}, int timeout_s = 60) {
     std::vector<std::string> e = extra;
     e.insert(e.end(), {"--exit-when-idle", "--reconcile", "--timeout-s", std::to_string(timeout_s)});
     Child c(args(e), dir_.file("settle.log"));
-    Run r;
+    SettleRun r;
     while (auto l = c.line(std::chrono::seconds(timeout_s + 30))) {
       r.lines.push_back(*l);
       if (l->rfind("CONFIRMED ", 0) == 0) r.confirmed.push_back(json::parse(l->substr(10)));
@@ -237,7 +237,7 @@ class BridgeTest : public ::testing::Test {
 TEST_F(BridgeTest, TradesSettleAsNettedTransfersAndTheMemosAnchorTheFills) {
   ASSERT_NO_FATAL_FAILURE(start(4));
   trade_round(10);
-  const Run r = run_to_idle({"--batch-max-fills", "4"});
+  const SettleRun r = run_to_idle({"--batch-max-fills", "4"});
   ASSERT_EQ(r.rc, 0) << log();
   EXPECT_GE(r.confirmed.size(), 3u);  // 10 trades, one per command, cut at >= 4 fills
   EXPECT_EQ(r.status["fills_finalized"], 10);
@@ -257,7 +257,7 @@ TEST_F(BridgeTest, TradesSettleAsNettedTransfersAndTheMemosAnchorTheFills) {
   // The fees stayed with the venue: the desks together lost what the vault gained.
   EXPECT_GT(balance(*rpc_, vault()), VAULT_FLOAT);
   // A second run over the same store has nothing to do and signs nothing.
-  const Run again = run_to_idle();
+  const SettleRun again = run_to_idle();
   ASSERT_EQ(again.rc, 0) << log();
   EXPECT_EQ(again.status["versions_signed"], 0);
   EXPECT_TRUE(again.confirmed.empty());
@@ -267,7 +267,7 @@ TEST_F(BridgeTest, TradesSettleAsNettedTransfersAndTheMemosAnchorTheFills) {
 TEST_F(BridgeTest, BatchesWithMoreAccountsThanALegacyPartGoV0ThroughTheLookupTable) {
   ASSERT_NO_FATAL_FAILURE(start(36));
   for (AccountId a = 1; a <= 36; a += 2) journal_->trade(a, a + 1, Side::buy, 50'000, 20);
-  const Run r = run_to_idle({"--batch-max-fills", "1000"});
+  const SettleRun r = run_to_idle({"--batch-max-fills", "1000"});
   ASSERT_EQ(r.rc, 0) << log();
   ASSERT_EQ(r.confirmed.size(), 1u);
   const json& c = r.confirmed[0];
@@ -294,7 +294,7 @@ TEST_F(BridgeTest, KilledAfterCommittingBeforeSendingResendsTheSameBytesOnce) {
   EXPECT_EQ(before[0].state, "signed");
   EXPECT_EQ(before[0].version, 1);
   EXPECT_FALSE(status_of(before[0].signature).has_value());  // never reached the chain
-  const Run r = run_to_idle();
+  const SettleRun r = run_to_idle();
   ASSERT_EQ(r.rc, 0) << log();
   const auto after = parts(store());
   ASSERT_EQ(after.size(), before.size());
@@ -310,6 +310,9 @@ TEST_F(BridgeTest, KilledAfterCommittingBeforeSendingResendsTheSameBytesOnce) {
 TEST_F(BridgeTest, KilledAfterSendingBeforeConfirmationSettlesExactlyOnce) {
   ASSERT_NO_FATAL_FAILURE(start(4));
   trade_round(6);
+  // Everything set up must be final before the chain stops (the bridge reads the vault's
+  // finalized balance when it first starts).
+  for (int i = 0; i < 200 && balance(*rpc_, vault()) < 0; ++i) std::this_thread::sleep_for(50ms);
   hook("localnet_pause");  // the part lands in the open block and cannot be confirmed yet
   std::string first;
   {
@@ -325,7 +328,7 @@ TEST_F(BridgeTest, KilledAfterSendingBeforeConfirmationSettlesExactlyOnce) {
     c.wait();
   }
   hook("localnet_resume");
-  const Run r = run_to_idle();
+  const SettleRun r = run_to_idle();
   ASSERT_EQ(r.rc, 0) << log();
   const auto after = parts(store());
   EXPECT_EQ(after[0].signature, first);
@@ -385,7 +388,7 @@ TEST_F(BridgeTest, ADeskWithTooLittleAllowanceIsQuarantinedAndSettlesAfterReappr
   trade_round(8);
   const int64_t owed = journal_->collateral(3).raw - DESK_COLLATERAL;
   ASSERT_LT(owed, 0) << "desk 3 must owe in this mix";
-  Run r = run_to_idle();
+  SettleRun r = run_to_idle();
   ASSERT_EQ(r.rc, 0) << log();
   EXPECT_EQ(r.status["quarantined_now"], 1);
   EXPECT_EQ(r.status["quarantines"], 1);
@@ -417,7 +420,7 @@ TEST_F(BridgeTest, ARevokedDelegationIsFoundBySimulationWhenThePreCheckIsOff) {
   ASSERT_NO_FATAL_FAILURE(approve(2, 0));  // revoke
   trade_round(8);
   ASSERT_LT(journal_->collateral(2).raw, DESK_COLLATERAL) << "desk 2 must owe in this mix";
-  const Run r = run_to_idle({"--no-precheck", "--recheck-ms", "600000"});
+  const SettleRun r = run_to_idle({"--no-precheck", "--recheck-ms", "600000"});
   ASSERT_EQ(r.rc, 0) << log();
   EXPECT_EQ(r.status["quarantined_now"], 1);
   EXPECT_EQ(r.status["versions_failed"], 0);  // caught before anything was signed
