@@ -1,0 +1,31 @@
+# Runs qd-risk-sim on one scenario and compares its report with the golden file.
+# -DSIM=<qd-risk-sim> -DSCENARIO=<yaml> -DGOLDEN=<json> -DOUT=<where to write the report>
+# With the environment variable QD_UPDATE_GOLDEN=1 the golden file is rewritten instead.
+execute_process(COMMAND ${SIM} ${SCENARIO} --output ${OUT}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "qd-risk-sim ${SCENARIO} exited with ${rc}:\n${err}")
+endif()
+if("$ENV{QD_UPDATE_GOLDEN}" STREQUAL "1")
+  file(COPY_FILE ${OUT} ${GOLDEN})
+  message(STATUS "rewrote ${GOLDEN}")
+  return()
+endif()
+if(NOT EXISTS ${GOLDEN})
+  message(FATAL_ERROR "no golden file ${GOLDEN}; create it with QD_UPDATE_GOLDEN=1")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${GOLDEN} RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  find_program(QD_DIFF diff)
+  set(shown "")
+  if(QD_DIFF)
+    execute_process(COMMAND ${QD_DIFF} -u ${GOLDEN} ${OUT} OUTPUT_VARIABLE shown)
+    string(LENGTH "${shown}" n)
+    if(n GREATER 20000)
+      string(SUBSTRING "${shown}" 0 20000 shown)
+      string(APPEND shown "\n... (diff cut at 20000 characters)")
+    endif()
+  endif()
+  message(FATAL_ERROR "the report for ${SCENARIO} differs from ${GOLDEN}:\n${shown}\n"
+                      "If the change is intended, regenerate with QD_UPDATE_GOLDEN=1 and review.")
+endif()
