@@ -8,8 +8,8 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -124,6 +124,31 @@ inline std::string hex(const uint8_t* data, size_t n) {
   return out;
 }
 
+/// fork + exec with stdin/stdout/stderr from files and an optional working directory. The child
+/// gets SIGKILL when the test process dies, so a crashed test leaves no gateway or Prometheus
+/// running. Only async-signal-safe calls between fork and exec.
+inline pid_t spawn(const std::vector<std::string>& argv, const std::string& in,
+                   const std::string& out, const std::string& err, int out_flags,
+                   const std::string& cwd = "") {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
+  const int i = ::open(in.c_str(), O_RDONLY);
+  const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | out_flags, 0600);
+  const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | out_flags, 0600);
+  if (i < 0 || o < 0 || e < 0 || ::dup2(i, 0) < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) {
+    ::_exit(127);
+  }
+  if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+  ::execve(args[0], args.data(), environ);
+  ::_exit(127);
+}
+
 struct RunResult {
   int rc = -1;
   std::string out;
@@ -137,21 +162,9 @@ inline RunResult run(const std::vector<std::string>& argv, const std::string& in
   const std::string dir = make_temp_dir();
   const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
   write_file(in, input);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
   RunResult r;
-  if (posix_spawn(&r.pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
-    posix_spawn_file_actions_destroy(&fa);
-    throw std::runtime_error("cannot run " + argv[0]);
-  }
-  posix_spawn_file_actions_destroy(&fa);
+  r.pid = spawn(argv, in, out, err, O_TRUNC, cwd);
+  if (r.pid < 0) throw std::runtime_error("cannot run " + argv[0]);
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (::waitpid(r.pid, &status, WNOHANG) == 0) {
@@ -174,16 +187,7 @@ class Process {
  public:
   Process(const std::vector<std::string>& argv, const std::string& out_file,
           const std::string& err_file) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
+    pid_ = spawn(argv, "/dev/null", out_file, err_file, O_APPEND);
     if (pid_ < 0) throw std::runtime_error("cannot start " + argv[0]);
   }
   ~Process() { stop(SIGKILL, 0s); }
