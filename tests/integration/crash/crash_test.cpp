@@ -4,7 +4,9 @@
 // directory each time; the desks reconnect and go on. At the end every ExecutionReport received
 // is checked against the journal, each acked order against the `orders` table and a fresh
 // OrderStatusRequest, the journal's own tables for duplicated fills, and a replay of the final
-// journal for positions and money (journal_audit.hpp). Counts are printed.
+// journal for positions and money (journal_audit.hpp). Halfway through, `qdctl backup` takes an
+// online copy of the journal; at the end a second quantdesk starts on that copy (disaster
+// recovery) and its journal is audited the same way. Counts are printed.
 //
 // QD_CRASH_SEED=<n> replays one order stream and kill schedule (the timing of each kill relative
 // to the venue's threads still varies); QD_KEEP_TEST_DIRS=1 keeps the data directory;
@@ -31,9 +33,9 @@
 #include "tests/integration/crash/journal_audit.hpp"
 #include "tests/integration/crash/venue_process.hpp"
 
-#ifndef QD_QUANTDESK_BIN
+#if !defined(QD_QUANTDESK_BIN) || !defined(QD_QDCTL_BIN)
 #error \
-    "QD_QUANTDESK_BIN must name the quantdesk executable (tests/integration/crash/CMakeLists.txt)"
+    "QD_QUANTDESK_BIN and QD_QDCTL_BIN name the executables (tests/integration/crash/CMakeLists.txt)"
 #endif
 
 namespace qd::crash {
@@ -145,6 +147,11 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
   std::set<int> kill_at;
   while (int(kill_at.size()) < kills)
     kill_at.insert(int(messages / 8 + rng() % (messages * 3 / 4)));
+  int backup_at = messages / 2;
+  while (kill_at.count(backup_at)) ++backup_at;
+  const std::string backup = (dir / "backup" / "journal-copy.db").string();
+  std::filesystem::create_directories(dir / "backup");
+  int backup_status = -1;
 
   std::map<std::string, ClientOrder> orders;     // OrderID -> what the desk knows
   std::set<std::string> acked;                   // OrderIDs acknowledged with ExecType 0
@@ -201,6 +208,9 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
       ASSERT_TRUE(wait_all_logged_on()) << "desks did not log on again after restart " << restarts;
       ASSERT_TRUE(venue.alive()) << "quantdesk refused to restart; see " << (dir / "quantdesk.log");
     }
+    if (i == backup_at)  // while the desks keep trading
+      backup_status = run_program({QD_QDCTL_BIN, "--config", config, "backup", backup},
+                                  (dir / "qdctl.log").string());
     absorb();
     Desk& desk = desks[rng() % desks.size()];
     std::vector<std::string> mine;
@@ -303,13 +313,33 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
   EXPECT_EQ(venue.terminate(30s), 0) << "quantdesk did not stop cleanly";
   check_replay(config, journal, audit);
 
+  // Disaster recovery: the online copy becomes the journal of a new venue elsewhere.
+  EXPECT_EQ(backup_status, 0) << "qdctl backup failed; see " << (dir / "qdctl.log");
+  Audit restored_audit;
+  int64_t backup_seq = 0;
+  if (backup_status == 0) {
+    backup_seq = check_backup_prefix(journal, backup, restored_audit);
+    const std::string restore_data = (dir / "restore").string();
+    std::filesystem::create_directories(restore_data);
+    std::filesystem::copy_file(backup, restore_data + "/journal.db");
+    const uint16_t restore_port = free_port();
+    const std::string restore_config = (dir / "restore.yaml").string();
+    std::ofstream(restore_config) << crash_config(restore_port, restore_data);
+    VenueProcess restored(binary, restore_config, (dir / "restore.log").string());
+    restored.start();
+    EXPECT_TRUE(wait_listening(restore_port, 60s))
+        << "quantdesk did not start on the backup; see " << (dir / "restore.log");
+    EXPECT_EQ(restored.terminate(30s), 0);
+    check_replay(restore_config, restore_data + "/journal.db", restored_audit);
+  }
+
   std::printf(
       "crash test: messages_sent=%d new_orders=%zu acked=%zu order_rejects=%llu unanswered=%llu "
       "not_sent=%llu kills=%d restarts=%llu venue_starts=%d fill_reports=%llu journal_fills=%llu "
       "trades=%llu exec_ids=%llu duplicate_deliveries=%llu status_checked=%llu "
       "stale_client_views=%llu unacked=%zu unacked_journaled=%llu unacked_absent=%llu "
-      "session_rejects=%llu replayed_commands=%llu open_orders=%llu "
-      "mismatches=%llu\n",
+      "session_rejects=%llu replayed_commands=%llu open_orders=%llu backup_seq=%lld "
+      "restored_commands=%llu mismatches=%llu\n",
       messages, new_orders_sent.size(), acked.size(), (unsigned long long)order_rejects,
       (unsigned long long)unanswered, (unsigned long long)not_sent, kills,
       (unsigned long long)restarts, venue.starts(), (unsigned long long)fills_seen,
@@ -319,11 +349,16 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
       unacked.size(), (unsigned long long)audit.unacked_journaled,
       (unsigned long long)audit.unacked_absent, (unsigned long long)session_rejects,
       (unsigned long long)audit.replayed_commands, (unsigned long long)audit.open_orders,
-      (unsigned long long)audit.mismatches());
+      (long long)backup_seq, (unsigned long long)restored_audit.replayed_commands,
+      (unsigned long long)(audit.mismatches() + restored_audit.mismatches()));
   for (const auto& [symbol, sum] : audit.positions)
     std::printf("crash test: %s sum of positions = %lld (1e-9)\n", symbol.c_str(), (long long)sum);
   for (size_t k = 0; k < audit.problems.size() && k < 30; ++k) ADD_FAILURE() << audit.problems[k];
+  for (size_t k = 0; k < restored_audit.problems.size() && k < 30; ++k)
+    ADD_FAILURE() << "restored copy: " << restored_audit.problems[k];
   EXPECT_EQ(audit.mismatches(), 0u);
+  EXPECT_EQ(restored_audit.mismatches(), 0u);
+  EXPECT_GT(backup_seq, 0);
   EXPECT_EQ(restarts, uint64_t(kills));
   EXPECT_GT(acked.size(), size_t(messages / 3)) << "too few orders acked to judge anything";
   EXPECT_GT(audit.journal_fills, 0u);

@@ -293,6 +293,39 @@ void check_tables(const JournalReader& journal, Audit& audit) {
   }
 }
 
+int64_t check_backup_prefix(const std::string& original, const std::string& copy, Audit& audit) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(original.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_close(db);
+    audit.fail("cannot open " + original);
+    return 0;
+  }
+  auto scalar = [&](const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    int64_t v = INT64_MIN;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+      v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+  };
+  sqlite3_exec(db, ("ATTACH DATABASE 'file:" + copy + "?mode=ro' AS copy").c_str(), nullptr,
+               nullptr, nullptr);
+  const int64_t last = scalar("SELECT COALESCE(max(seq), 0) FROM copy.commands");
+  const int64_t foreign = scalar(
+      "SELECT count(*) FROM (SELECT seq, body, events_hash FROM copy.commands EXCEPT"
+      " SELECT seq, body, events_hash FROM main.commands)");
+  const int64_t count = scalar("SELECT count(*) FROM copy.commands");
+  sqlite3_close(db);
+  if (foreign != 0)
+    audit.fail("backup: " + std::to_string(foreign) + " commands not in the journal");
+  if (count != last)
+    audit.fail("backup: " + std::to_string(count) + " commands up to seq " + std::to_string(last) +
+               " (gaps)");
+  return last;
+}
+
 void check_replay(const std::string& config_path, const std::string& journal_path, Audit& audit) {
   ConfigResult loaded = load_config(config_path);
   if (!loaded) {

@@ -93,6 +93,10 @@ void check_unacked_orders(const std::map<std::string, Report>& status_by_cl,
 /// order's cum qty is the sum of its fills, open orders have leaves + cum = qty.
 void check_tables(const JournalReader& journal, Audit& audit);
 
+/// An online backup is the original's prefix: every command the copy holds is in the original
+/// with the same body and event hash. Returns the copy's last seq (0 when it is empty).
+int64_t check_backup_prefix(const std::string& original, const std::string& copy, Audit& audit);
+
 /// Restart = replay, done here on the final journal with the venue's own config: no mismatch,
 /// the margin core's invariants hold, positions sum to zero per market, each account's position
 /// equals its fills, money is conserved against the journal's deposits, and the open orders
