@@ -3,6 +3,7 @@
 // confirmed batches with each fill's merkle proof.
 #include <spdlog/spdlog.h>
 
+#include "settlement/bridge/batch_proofs.hpp"
 #include "settlement/bridge/bridge_impl.hpp"
 #include "settlement/solana/merkle.hpp"
 #include "settlement/solana/sha256.hpp"
@@ -261,15 +262,15 @@ void SettlementBridge::Impl::notify(BatchRow& b) {
   const std::vector<solana::Bytes> fills = store->load_fill_bytes(b.batch_id);
   std::vector<solana::Hash> leaves;
   for (const solana::Bytes& f : fills) leaves.push_back(solana::merkle_leaf_hash(f));
+  const std::vector<solana::MerkleProof> proofs = all_merkle_proofs(leaves);
   for (size_t i = 0; i < fills.size(); ++i) {
     auto f = parse_fill_bytes(fills[i]);
-    auto proof = solana::merkle_proof(leaves, i);
-    if (!f || !proof) continue;
+    if (!f) continue;
     SettledFill sf;
     sf.fill = *f;
     sf.leaf_index = i;
     sf.fill_bytes_hex = solana::to_hex(fills[i]);
-    for (const solana::Hash& h : proof.value().siblings) sf.proof_hex += solana::to_hex(h.span());
+    for (const solana::Hash& h : proofs[i].siblings) sf.proof_hex += solana::to_hex(h.span());
     sf.maker = side(f->maker_account);
     sf.taker = side(f->taker_account);
     c.fills.push_back(std::move(sf));

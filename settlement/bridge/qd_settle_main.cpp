@@ -1,7 +1,8 @@
 // qd-settle: runs the settlement bridge alone over a journal file, for operators replaying a
 // journal onto a chain, for the crash tests (which SIGKILL it at a named point) and for the
 // benchmark. Prints one line per event of interest on stdout:
-//   CONFIRMED <json>   a batch confirmed (the listener's BatchConfirmation, proofs included)
+//   CONFIRMED <json>   a batch confirmed (the listener's BatchConfirmation, with each fill's
+//                      bytes and proof unless --no-fill-list)
 //   PAUSED <point> <batch> <part>   --pause-at reached; the process then waits to be killed
 //   STATUS <json>      the final status (and RECONCILE <json> with --reconcile)
 // Exit status: 0 settled and idle (and reconciled with --reconcile), 2 timed out, 1 bad usage.
@@ -34,11 +35,12 @@ void usage() {
                "  [--batch-max-fills N] [--batch-max-delay-ms MS] [--resend-ms MS]\n"
                "  [--max-active-batches N] [--recheck-ms MS] [--no-precheck]\n"
                "  [--pause-at signed|sent[:BATCH[:PART]]] [--exit-when-idle] [--timeout-s S]\n"
-               "  [--reconcile] [--quiet]\n");
+               "  [--reconcile] [--quiet] [--no-fill-list]\n");
 }
 
 class Printer final : public qd::settlement::SettlementListener {
  public:
+  bool with_fills = true;
   void on_batch_confirmed(const BatchConfirmation& c) override {
     json j = {{"batch", c.batch_id}, {"root", c.merkle_root_hex}, {"fills", c.fill_count},
               {"parts", c.part_count}, {"from_seq", c.from_seq}, {"to_seq", c.to_seq}};
@@ -48,6 +50,7 @@ class Printer final : public qd::settlement::SettlementListener {
       j["transfers"].push_back(
           {{"account", t.account}, {"amount", t.amount.raw}, {"signature", t.signature}});
     for (const auto& f : c.fills) {
+      if (!with_fills) break;
       j["fill_list"].push_back(
           {{"trade_id", std::to_string(f.fill.trade_id.seq) + "." +
                             std::to_string(f.fill.trade_id.index)},
@@ -92,7 +95,7 @@ json status_json(const qd::settlement::SettlementStatus& s) {
 
 int main(int argc, char** argv) {
   qd::settlement::BridgeOptions opt;
-  bool exit_when_idle = false, reconcile = false, quiet = false;
+  bool exit_when_idle = false, reconcile = false, quiet = false, fill_list = true;
   int timeout_s = 0;
   std::string pause_point;
   uint64_t pause_batch = 0;
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
       else if (a == "--timeout-s") timeout_s = std::stoi(next());
       else if (a == "--reconcile") reconcile = true;
       else if (a == "--quiet") quiet = true;
+      else if (a == "--no-fill-list") fill_list = false;
       else {
         usage();
         return 1;
@@ -168,6 +172,7 @@ int main(int argc, char** argv) {
     };
   }
   Printer printer;
+  printer.with_fills = fill_list;
   SettlementBridge bridge(opt);
   bridge.add_listener(&printer);
   bridge.start();
