@@ -205,7 +205,12 @@ int main(int argc, char** argv) {
     std::cerr << "qd-client: " << e.what() << "\n";
     return 2;
   }
-  if (!initiator.wait_logged_on(std::chrono::seconds(10))) {
+  // Logged on, refused (a Logout with the reason), or 10 s without an answer.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!initiator.wait_logged_on(std::chrono::milliseconds(20)) &&
+         initiator.last_logout_text().empty() && std::chrono::steady_clock::now() < deadline) {
+  }
+  if (!initiator.logged_on()) {
     std::string why = initiator.last_logout_text();
     std::cerr << "qd-client: not logged on" << (why.empty() ? "" : ": " + why) << "\n";
     initiator.stop(true);

@@ -14,6 +14,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "app/gateway/venue.hpp"
 #include "fix/fix_time.hpp"
@@ -57,6 +59,7 @@ class VenueHarness {
     config_.journal.path = dir_ + "/journal.db";
     config_.journal.durability = Durability::normal;
     config_.engine.clock_tick_ms = 50;
+    config_.metrics.enabled = false;  // a fixed port; the gateway tests do not read metrics
     for (MarketConfig& m : config_.markets) {
       // Tests run longer than the default oracle freshness; prices here never move by age.
       m.oracle.max_staleness_s = 3600;
@@ -133,6 +136,15 @@ class VenueHarness {
   VenueConfig config_;
   std::unique_ptr<Venue> venue_;
 };
+
+/// Stops initiators at once: a QuickFIX initiator takes up to a second to stop (its connect loop
+/// sleeps in whole seconds), so tests with several stop them in parallel.
+inline void stop_all(std::initializer_list<Initiator*> initiators) {
+  std::vector<std::thread> threads;
+  for (Initiator* i : initiators)
+    if (i) threads.emplace_back([i] { i->stop(true); });
+  for (std::thread& t : threads) t.join();
+}
 
 // --- message builders
 

@@ -14,10 +14,7 @@ class OrderEntry : public ::testing::Test {
     a_ = v_.connect("DESK_A");
     b_ = v_.connect("DESK_B");
   }
-  void TearDown() override {
-    a_->stop(true);
-    b_->stop(true);
-  }
+  void TearDown() override { stop_all({a_.get(), b_.get()}); }
   FIX::Message expect(Initiator& i, const std::string& cl, char exec_type) {
     auto m = i.wait_for(er(cl, exec_type), 5s);
     if (!m) {
@@ -355,8 +352,7 @@ TEST(FixOrderEntry, CancelOnDisconnectAndResendAfterReconnect) {
   h.setField(54, "1");
   b->send(h);
   EXPECT_EQ(field(b->wait_for(er("keep", 'I'), 5s).value(), 39), "0");
-  again->stop(true);
-  b->stop(true);
+  stop_all({again.get(), b.get()});
 }
 
 TEST(FixOrderEntry, OrderViewSurvivesARestart) {

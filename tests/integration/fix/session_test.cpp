@@ -76,14 +76,13 @@ TEST(FixSession, UnknownCompIdIsRefused) {
   InitiatorOptions o = v.options("DESK_A");
   o.sender_comp_id = "NOBODY";
   o.username = "NOBODY";
-  auto i = v.connect(o, false);
-  EXPECT_FALSE(i->wait_logged_on(2s));
-  i->stop(true);
   InitiatorOptions wrong_target = v.options("DESK_A");
   wrong_target.target_comp_id = "OTHERVENUE";
+  auto i = v.connect(o, false);
   auto j = v.connect(wrong_target, false);
-  EXPECT_FALSE(j->wait_logged_on(1s));
-  j->stop(true);
+  EXPECT_FALSE(i->wait_logged_on(2s));
+  EXPECT_FALSE(j->wait_logged_on(1ms));
+  stop_all({i.get(), j.get()});
   EXPECT_FALSE(v.gateway().is_logged_on("DESK_A"));
 }
 
