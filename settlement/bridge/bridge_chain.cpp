@@ -17,6 +17,8 @@ using solana::Commitment;
 
 constexpr auto FEE_REFRESH = std::chrono::seconds(10);
 constexpr auto RETRY_AFTER_ERROR = std::chrono::seconds(1);
+/// A batch whose pre-check waits for earlier batches is looked at again after this.
+constexpr auto PLAN_RETRY = std::chrono::milliseconds(200);
 
 std::chrono::steady_clock::time_point now_steady() { return std::chrono::steady_clock::now(); }
 
@@ -78,7 +80,12 @@ void SettlementBridge::Impl::drive_chain() {
     if (b.state == BatchState::closed) {
       // In order, a bounded number at once; a deferred batch holds the ones after it.
       if (active >= std::max<uint32_t>(opt.max_active_batches, 1)) break;
-      if (!plan(b, active > 0)) break;
+      LiveInfo& wait = live[{b.batch_id, 0}];  // part 0: the batch's own planning back-off
+      if (now_steady() < wait.retry_after) break;
+      if (!plan(b, active > 0)) {
+        wait.retry_after = now_steady() + PLAN_RETRY;
+        break;
+      }
     }
     if (b.state == BatchState::planned) ++active;
   }

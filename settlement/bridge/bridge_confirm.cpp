@@ -227,6 +227,7 @@ void SettlementBridge::Impl::advance_batches() {
   std::erase_if(batches, [this](const BatchRow& b) {
     if (b.state != BatchState::finalized || !b.notified) return false;
     for (const PartRow& p : b.parts) live.erase({b.batch_id, p.part});
+    live.erase({b.batch_id, 0});
     return true;
   });
 }

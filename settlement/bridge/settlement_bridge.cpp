@@ -151,6 +151,13 @@ bool SettlementBridge::Impl::settleable(AccountId a) const {
 
 void SettlementBridge::Impl::poll_journal() {
   journal_seq = journal->last_seq();
+  if (journal_seq < outbox.cursor()) {
+    // settlement.db has settled past the end of this journal: another (or a restored) journal.
+    // Reading on would skip its events silently, so nothing moves until an operator looks.
+    return set_error("journal " + opt.journal_path + " ends at seq " + std::to_string(journal_seq) +
+                     " but settlement already covered seq " + std::to_string(outbox.cursor()) +
+                     ": this settlement store belongs to another journal");
+  }
   const size_t max_fills = std::max<uint32_t>(opt.batch_max_fills, 1);
   for (int chunk = 0; chunk < CHUNKS_PER_STEP && outbox.read_seq() < journal_seq; ++chunk) {
     if (batches.size() >= MAX_WAITING_BATCHES) return;
@@ -280,6 +287,11 @@ void SettlementBridge::Impl::publish() {
   }
   s.idle = ready && batches.empty() && s.read_seq >= s.journal_seq && !outbox.has_open_flows() &&
            !outbox.has_settleable([this](AccountId a) { return settleable(a); });
+  const auto now = std::chrono::steady_clock::now();
+  if (opt.on_status && now - status_at >= std::chrono::milliseconds(250)) {
+    status_at = now;
+    opt.on_status(s);
+  }
   std::lock_guard lock(snap_mu);
   s.running = snap.running;
   snap = std::move(s);

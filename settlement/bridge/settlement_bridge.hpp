@@ -29,6 +29,8 @@ struct BridgeAccount {
   std::string id;
 };
 
+struct SettlementStatus;
+
 struct BridgeOptions {
   std::string journal_path;   ///< the engine's journal (read-only here)
   std::string store_path;     ///< settlement.db (created)
@@ -51,6 +53,9 @@ struct BridgeOptions {
   bool precheck = true;  ///< token-account pre-check before planning; tests turn it off to
                          ///< exercise the simulation path alone
   solana::RpcOptions rpc;
+  /// Optional, for metrics: called on the settlement thread with a fresh status at most every
+  /// 250 ms. Must be cheap and never block.
+  std::function<void(const SettlementStatus&)> on_status;
   /// Test hook, called on the settlement thread at "signed" (committed, not yet sent) and
   /// "sent" (first send returned) with the batch and part; crash tests stop the process there.
   std::function<void(std::string_view point, uint64_t batch, uint32_t part)> test_hook;
