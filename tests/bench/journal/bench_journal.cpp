@@ -8,6 +8,8 @@
 //     the two databases do not hold identical rows.
 //   qd-bench-journal generate --synthetic N --out FILE [--batch 256] [--sync normal] [--seed S]
 //     Writes a journal of N commands (plus the opening mark price) through the real Exchange.
+//   qd-bench-journal backup FILE COPY
+//     Times SqliteJournal::backup (what `qdctl backup` runs) from FILE to a new COPY.
 //   qd-bench-journal restart FILE [--cold]
 //     Opens FILE and replays it into a fresh Exchange, checking every command's event hash;
 //     --cold first evicts the file from the page cache (fdatasync + POSIX_FADV_DONTNEED).
@@ -250,6 +252,19 @@ void evict_from_page_cache(const std::string& path) {
   }
 }
 
+int backup(const Args& a) {
+  if (a.positional.size() != 2) throw std::runtime_error("backup needs FILE and COPY");
+  if (std::filesystem::exists(a.positional[1]))
+    throw std::runtime_error(a.positional[1] + " exists");
+  const Stopwatch clock;
+  SqliteJournal::backup(a.positional[0], a.positional[1]);
+  const Timing t = clock.stop();
+  std::printf("backup file=%s copy=%s bytes=%llu seconds=%.2f cpu_seconds=%.2f\n",
+              a.positional[0].c_str(), a.positional[1].c_str(),
+              (unsigned long long)database_bytes(a.positional[1]), t.wall, t.cpu);
+  return 0;
+}
+
 int restart(const Args& a) {
   if (a.positional.size() != 1) throw std::runtime_error("restart needs one journal FILE");
   const std::string path = a.positional[0];
@@ -280,6 +295,7 @@ int main(int argc, char** argv) {
     if (a.mode == "throughput") return throughput(a);
     if (a.mode == "generate") return generate(a);
     if (a.mode == "restart") return restart(a);
+    if (a.mode == "backup") return backup(a);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qd-bench-journal: %s\n", e.what());
     return 2;
@@ -287,6 +303,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: qd-bench-journal throughput (--workload FILE | --synthetic N) [options]\n"
                "       qd-bench-journal generate --synthetic N --out FILE [options]\n"
-               "       qd-bench-journal restart FILE [--cold]\n");
+               "       qd-bench-journal restart FILE [--cold]\n"
+               "       qd-bench-journal backup FILE COPY\n");
   return 2;
 }

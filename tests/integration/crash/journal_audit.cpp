@@ -54,13 +54,21 @@ char ord_status_of(const std::string& status, int64_t cum_qty) {
 }
 
 JournalReader::JournalReader(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db_);
     throw std::runtime_error("cannot open " + path);
+  }
   sqlite3_busy_timeout(db_, 5000);
+  // A journal still being created has no tables yet: close everything before throwing.
   auto prepare = [&](const char* sql) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string(sql) + ": " + sqlite3_errmsg(db_));
+    if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
+      const std::string msg = std::string(sql) + ": " + sqlite3_errmsg(db_);
+      sqlite3_finalize(event_);
+      sqlite3_finalize(order_);
+      sqlite3_close(db_);
+      throw std::runtime_error(msg);
+    }
     return s;
   };
   event_ = prepare(
