@@ -51,6 +51,30 @@ void ensure_parent_dir(const std::string& file) {
   if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
+/// The settlement bridge's options from the config: it reads the journal file and keeps its own
+/// settlement.db beside it in the data dir (spec/SETTLEMENT.md).
+settlement::BridgeOptions settlement_options(const VenueConfig& c, metrics::VenueMetrics* m) {
+  settlement::BridgeOptions o;
+  o.journal_path = c.journal.path;
+  o.store_path = (std::filesystem::path(c.venue.data_dir) / "settlement.db").string();
+  o.manifest_path = c.settlement.manifest;
+  o.rpc_url = c.settlement.rpc_url;
+  o.commitment = c.settlement.commitment == Commitment::processed   ? solana::Commitment::Processed
+                 : c.settlement.commitment == Commitment::finalized ? solana::Commitment::Finalized
+                                                                    : solana::Commitment::Confirmed;
+  for (const AccountConfig& a : c.accounts) o.accounts.push_back({a.number, a.id});
+  o.batch_max_fills = c.settlement.batch_max_fills;
+  o.batch_max_delay_ms = c.settlement.batch_max_delay_ms;
+  // Metrics: the backlog gauge, confirmed batches, and versions that failed or expired on chain.
+  o.on_status = [m, confirmed = uint64_t(0), failed = uint64_t(0)](
+                    const settlement::SettlementStatus& s) mutable {
+    m->set_settlement_backlog(s.pending_batches, s.oldest_unsettled_ts);
+    for (; confirmed < s.batches_confirmed; ++confirmed) m->count_settlement_batch(true);
+    for (; failed < s.versions_failed + s.versions_expired; ++failed) m->count_settlement_batch(false);
+  };
+  return o;
+}
+
 SequencerOptions sequencer_options(const VenueConfig& c) {
   SequencerOptions o;
   o.queue_capacity = c.engine.queue_capacity;
@@ -82,6 +106,10 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   gateway_ = std::make_unique<fix::Gateway>(config_, *sequencer_);
   sequencer_->add_listener(gateway_.get());
   sequencer_->add_listener(metrics_.get());
+  if (config_.settlement.enabled) {
+    settlement_ = std::make_unique<settlement::SettlementBridge>(
+        settlement_options(config_, metrics_.get()));
+  }
 
   // Restart = replay: the edges rebuild their views from the same events, sending nothing.
   replayed_ = replay_journal(*journal_, *exchange_, [&](std::span<const Event> events) {
@@ -140,6 +168,7 @@ void Venue::start() {
   metrics_->start(*sequencer_, *gateway_);  // a busy metrics port stops us before desks connect
   if (replayed_.commands == 0) seed_new_journal();
   oracle_keeper_ = std::thread([this] { keep_admin_oracles_fresh(); });
+  if (settlement_) settlement_->start();  // its own thread; set-up problems retried there
   gateway_->start();
   started_ = true;
   spdlog::info("event=venue_started name=\"{}\" markets={} accounts={} sessions={}",
@@ -150,6 +179,7 @@ void Venue::start() {
 void Venue::stop() {
   if (!started_) return;
   started_ = false;
+  if (settlement_) settlement_->stop();  // resumes from settlement.db at the next start
   metrics_->stop();  // its sampler reads the engine: before the engine stops
   gateway_->stop();
   {

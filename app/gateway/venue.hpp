@@ -17,6 +17,7 @@
 #include "engine/sequencer.hpp"
 #include "engine/sqlite_journal.hpp"
 #include "fix/gateway.hpp"
+#include "settlement/bridge/settlement_bridge.hpp"
 
 namespace qd {
 
@@ -40,6 +41,10 @@ class Venue {
   Sequencer& sequencer() { return *sequencer_; }
   fix::Gateway& gateway() { return *gateway_; }
   metrics::VenueMetrics& metrics() { return *metrics_; }
+  /// The on-chain settlement bridge; null when settlement.enabled is false. Subscribe drop-copy
+  /// listeners (add_listener) before start(); status(), quarantined(), release() and
+  /// reconcile() may be called from any thread.
+  settlement::SettlementBridge* settlement() { return settlement_.get(); }
   const VenueConfig& config() const { return config_; }
 
  private:
@@ -55,6 +60,7 @@ class Venue {
   std::unique_ptr<Exchange> exchange_;
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<fix::Gateway> gateway_;
+  std::unique_ptr<settlement::SettlementBridge> settlement_;  // reads the journal file only
   ReplayStats replayed_;
   bool started_ = false;
   std::thread oracle_keeper_;

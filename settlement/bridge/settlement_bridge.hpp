@@ -31,6 +31,14 @@ struct BridgeAccount {
 
 struct SettlementStatus;
 
+/// 3 s to connect, 10 s per call.
+inline solana::RpcOptions bridge_rpc_options() {
+  solana::RpcOptions o;
+  o.http.connect_timeout = std::chrono::milliseconds(3000);
+  o.http.request_timeout = std::chrono::milliseconds(10000);
+  return o;
+}
+
 struct BridgeOptions {
   std::string journal_path;   ///< the engine's journal (read-only here)
   std::string store_path;     ///< settlement.db (created)
@@ -52,7 +60,8 @@ struct BridgeOptions {
   size_t legacy_max_accounts = 16;
   bool precheck = true;  ///< token-account pre-check before planning; tests turn it off to
                          ///< exercise the simulation path alone
-  solana::RpcOptions rpc;
+  /// A chain that stops answering delays only settlement, and stop() by at most one timeout.
+  solana::RpcOptions rpc = bridge_rpc_options();
   /// Optional, for metrics: called on the settlement thread with a fresh status at most every
   /// 250 ms. Must be cheap and never block.
   std::function<void(const SettlementStatus&)> on_status;

@@ -463,14 +463,15 @@ void SettlementStore::end_version(uint64_t batch_id, const PartRow& p, const std
 }
 
 void SettlementStore::set_batch_state(uint64_t batch_id, BatchState state, int64_t now_ms) {
-  const char* sql = state == BatchState::confirmed
-                        ? "UPDATE batches SET state = ?, confirmed_at = ? WHERE batch_id = ?"
-                    : state == BatchState::finalized
-                        ? "UPDATE batches SET state = ?, finalized_at = ? WHERE batch_id = ?"
-                        : "UPDATE batches SET state = ?, closed_at = closed_at + 0 * ? WHERE"
-                          " batch_id = ?";
-  Stmt s(*this, sql);
-  s.text(to_string(state)).i64(now_ms).i64(int64_t(batch_id)).done();
+  if (state == BatchState::confirmed || state == BatchState::finalized) {
+    Stmt s(*this, state == BatchState::confirmed
+                      ? "UPDATE batches SET state = ?, confirmed_at = ? WHERE batch_id = ?"
+                      : "UPDATE batches SET state = ?, finalized_at = ? WHERE batch_id = ?");
+    s.text(to_string(state)).i64(now_ms).i64(int64_t(batch_id)).done();
+    return;
+  }
+  Stmt s(*this, "UPDATE batches SET state = ? WHERE batch_id = ?");
+  s.text(to_string(state)).i64(int64_t(batch_id)).done();
 }
 
 void SettlementStore::set_notified(uint64_t batch_id) {

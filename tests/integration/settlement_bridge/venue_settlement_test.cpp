@@ -1,0 +1,116 @@
+// The gateway's composition root with settlement enabled: the quickstart venue (its config,
+// journal, sequencer and FIX acceptor) runs against the local chain, trades entered through
+// the sequencer settle on chain while the venue keeps running, and the venue's own accessors
+// (status, listeners, reconcile) see it.
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "app/config/config_loader.hpp"
+#include "app/gateway/venue.hpp"
+#include "tests/integration/settlement_bridge/bridge_harness.hpp"
+
+namespace qd::bridge_test {
+namespace {
+
+uint16_t free_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+struct Counter final : settlement::SettlementListener {
+  std::atomic<int> batches{0};
+  std::atomic<int> fills{0};
+  void on_batch_confirmed(const settlement::BatchConfirmation& c) override {
+    ++batches;
+    fills += int(c.fills.size());
+  }
+};
+
+TEST(VenueSettlement, TheQuickstartVenueSettlesItsTradesOnChain) {
+  TempDir dir;
+  Localnet chain(dir);
+  ASSERT_FALSE(chain.url().empty());
+  std::string yaml(embedded_quickstart_yaml());
+  replace_all(yaml, "data/quickstart", dir.path());
+  replace_all(yaml, "port: 9876", "port: " + std::to_string(free_port()));
+  replace_all(yaml, "\"http://127.0.0.1:8899\"", "\"" + chain.url() + "\"");
+  replace_all(yaml, "batch_max_delay_ms: 1000", "batch_max_delay_ms: 200");
+  {
+    std::ofstream(dir.file("venue.yaml")) << yaml;
+  }
+  Child setup({QD_NODE_EXECUTABLE, QD_LOCALNET_SETUP, "--config", dir.file("venue.yaml"), "--quiet"},
+              dir.file("setup.log"));
+  ASSERT_EQ(setup.wait(), 0) << "see " << dir.file("setup.log");
+  auto loaded = load_config_text(yaml, "venue.yaml", dir.path());
+  ASSERT_TRUE(loaded.has_value()) << (loaded.errors().empty() ? "" : loaded.errors().front().message);
+  VenueConfig config = std::move(loaded).value();
+  config.metrics.enabled = false;  // a fixed port; this test reads status() instead
+  config.logging.file.clear();
+  ASSERT_TRUE(config.settlement.enabled);
+
+  const json manifest = manifest_json(config.settlement.manifest);
+  auto rpc = solana::RpcClient::create(chain.url());
+  ASSERT_TRUE(rpc.ok());
+  const std::string vault = manifest["vault"];
+  for (int i = 0; i < 200 && balance(rpc.value(), vault) < 0; ++i) std::this_thread::sleep_for(50ms);
+
+  Venue venue(config);
+  ASSERT_NE(venue.settlement(), nullptr);
+  Counter counter;
+  venue.settlement()->add_listener(&counter);
+  venue.start();
+  auto order = [&](AccountId a, Side side, int64_t usd) {
+    NewOrder o;
+    o.origin = {a, 0};
+    o.market = 0;  // BTC-PERP
+    o.client_id.assign("v" + std::to_string(a) + std::to_string(int(side)) + std::to_string(usd));
+    o.side = side;
+    o.price = Price(usd * PRICE_PRECISION);
+    o.qty = Qty(QTY_PRECISION / 2);  // 0.5 BTC
+    ASSERT_TRUE(venue.sequencer().try_submit(o));
+  };
+  order(2, Side::sell, 50'000);  // DESK-B rests
+  order(1, Side::buy, 50'000);   // DESK-A takes
+  order(1, Side::sell, 50'100);  // DESK-A rests the close
+  order(2, Side::buy, 50'100);   // DESK-B takes it: A +$50, B -$50, both paid fees
+  settlement::SettlementStatus st;
+  for (int i = 0; i < 1200; ++i) {
+    st = venue.settlement()->status();
+    if (st.fills_finalized >= 2 && st.idle) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_GE(st.fills_finalized, 2u) << st.last_error;
+  EXPECT_GE(counter.fills.load(), 2);
+  std::map<AccountId, int64_t> collateral;
+  venue.sequencer().run_on_engine([&](const Exchange& ex) {
+    for (AccountId a : {1u, 2u}) collateral[a] = ex.risk()->account(a)->collateral.raw;
+  });
+  const int64_t initial = 1'000'000 * QUOTE_PRECISION;
+  EXPECT_EQ(collateral[1] - initial, 50 * QUOTE_PRECISION - 25'000'000 + 5'010'000);  // +50, fee, rebate
+  int64_t vault_expected = 10'000'000 * QUOTE_PRECISION;
+  for (const auto& [a, id] : {std::pair{1u, "DESK-A"}, std::pair{2u, "DESK-B"}}) {
+    EXPECT_EQ(balance(rpc.value(), manifest["accounts"][id]["token_account"]), collateral[a]) << id;
+    vault_expected -= collateral[a] - initial;
+  }
+  EXPECT_EQ(balance(rpc.value(), vault), vault_expected);  // the fees: the venue's
+  const auto rep = venue.settlement()->reconcile();
+  EXPECT_TRUE(rep.ok) << rep.error;
+  venue.stop();
+}
+
+}  // namespace
+}  // namespace qd::bridge_test
