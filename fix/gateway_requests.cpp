@@ -225,6 +225,10 @@ void Gateway::on_cancel_or_replace(const FIX::Message& msg, SessionRuntime& s, b
     } else if (orig) {
       known = view_.find(s.number, *orig);
     }
+    // Another account's order stays unknown: its id and status are never echoed.
+    if (known && std::find(s.accounts.begin(), s.accounts.end(), known->state.origin.account) ==
+                     s.accounts.end())
+      known = nullptr;
     if (replace) {
       Decoded<ReplaceOrder> d = decode_replace(msg, ctx, view_);
       if (auto* why = std::get_if<Rejection>(&d)) {

@@ -171,7 +171,7 @@ void Initiator::toAdmin(FIX::Message& msg, const FIX::SessionID&) {
     const FIX::Header& h = msg.getHeader();
     LogonFields f;
     f.sending_time = h.getField(52);
-    f.msg_type = "A";
+    f.msg_type.push_back('A');  // not = "A": g++ 12 -O2 warns falsely (-Wrestrict)
     f.msg_seq_num = h.getField(34);
     f.sender_comp_id = h.getField(49);
     f.target_comp_id = h.getField(56);

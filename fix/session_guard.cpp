@@ -148,7 +148,7 @@ AuthResult SessionGuard::verdict_for(const FIX::Message& msg) {
   if (!r) {
     LogonFields f;
     f.begin_string = header_or_body(msg, 8).value_or("");
-    f.msg_type = "A";
+    f.msg_type.push_back('A');  // not = "A": g++ 12 -O2 warns falsely (-Wrestrict)
     f.msg_seq_num = header_or_body(msg, 34).value_or("");
     f.sender_comp_id = header_or_body(msg, 49).value_or("");
     f.target_comp_id = header_or_body(msg, 56).value_or("");

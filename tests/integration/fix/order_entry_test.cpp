@@ -148,6 +148,8 @@ TEST_F(OrderEntry, CancelAndUnknownCancel) {
   rej = a_->wait_for(type_is("9"), 5s);
   ASSERT_TRUE(rej);
   EXPECT_EQ(field(*rej, 102), "1");
+  EXPECT_EQ(field(*rej, 37), "NONE");  // nothing about the other desk's order is revealed
+  EXPECT_EQ(field(*rej, 39), "8");
 }
 
 TEST_F(OrderEntry, ReplaceKeepsOrLosesPriorityObservably) {

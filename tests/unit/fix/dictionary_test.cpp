@@ -126,8 +126,8 @@ TEST(Dictionary, VenueTagsAreInTheUserDefinedRangeAndMatchTheCode) {
   // Every cancel cause the code can send is a value the dictionary lists.
   for (int r = 0; r < 256; ++r) {
     if (std::string(to_string(CancelReason(r))) == "unknown") continue;
-    EXPECT_TRUE(fields[tag::CancelCause].values.count(
-        std::to_string(cancel_cause_code(CancelReason(r)))))
+    EXPECT_TRUE(
+        fields[tag::CancelCause].values.count(std::to_string(cancel_cause_code(CancelReason(r)))))
         << to_string(CancelReason(r));
   }
   for (char c : std::string("NRABD"))

@@ -17,7 +17,7 @@ std::string raw(const std::string& fields) {
 
 LogonFields logon_at(TimestampNs t, const std::string& user, const std::string& password) {
   LogonFields f;
-  f.msg_type = "A";
+  f.msg_type.push_back('A');
   f.msg_seq_num = "7";
   f.sender_comp_id = "DESK_X";
   f.target_comp_id = "QUANTDESK";
