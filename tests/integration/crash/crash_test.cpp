@@ -175,7 +175,7 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
       if (r.exec_type == "8") ++order_rejects;
       if (r.order_id.empty() || r.order_id == "NONE") continue;
       if (r.from_engine()) {
-        const int64_t seq = std::stoll(r.exec_id.substr(0, r.exec_id.find('-')));
+        const int64_t seq = r.split_exec_id()->first;
         int64_t& last = last_seq_seen[r.order_id];
         last = std::max(last, seq);
       }
@@ -336,7 +336,8 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
   std::printf(
       "crash test: messages_sent=%d new_orders=%zu acked=%zu order_rejects=%llu unanswered=%llu "
       "not_sent=%llu kills=%d restarts=%llu venue_starts=%d fill_reports=%llu journal_fills=%llu "
-      "trades=%llu exec_ids=%llu duplicate_deliveries=%llu status_checked=%llu "
+      "trades=%llu exec_ids=%llu engine_reports_checked=%llu duplicate_deliveries=%llu "
+      "status_checked=%llu "
       "stale_client_views=%llu unacked=%zu unacked_journaled=%llu unacked_absent=%llu "
       "session_rejects=%llu replayed_commands=%llu open_orders=%llu backup_seq=%lld "
       "restored_commands=%llu mismatches=%llu\n",
@@ -344,12 +345,13 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
       (unsigned long long)unanswered, (unsigned long long)not_sent, kills,
       (unsigned long long)restarts, venue.starts(), (unsigned long long)fills_seen,
       (unsigned long long)audit.journal_fills, (unsigned long long)audit.trades,
-      (unsigned long long)audit.exec_ids, (unsigned long long)audit.duplicate_deliveries,
-      (unsigned long long)audit.status_checked, (unsigned long long)audit.stale_client_views,
-      unacked.size(), (unsigned long long)audit.unacked_journaled,
-      (unsigned long long)audit.unacked_absent, (unsigned long long)session_rejects,
-      (unsigned long long)audit.replayed_commands, (unsigned long long)audit.open_orders,
-      (long long)backup_seq, (unsigned long long)restored_audit.replayed_commands,
+      (unsigned long long)audit.exec_ids, (unsigned long long)audit.engine_reports,
+      (unsigned long long)audit.duplicate_deliveries, (unsigned long long)audit.status_checked,
+      (unsigned long long)audit.stale_client_views, unacked.size(),
+      (unsigned long long)audit.unacked_journaled, (unsigned long long)audit.unacked_absent,
+      (unsigned long long)session_rejects, (unsigned long long)audit.replayed_commands,
+      (unsigned long long)audit.open_orders, (long long)backup_seq,
+      (unsigned long long)restored_audit.replayed_commands,
       (unsigned long long)(audit.mismatches() + restored_audit.mismatches()));
   for (const auto& [symbol, sum] : audit.positions)
     std::printf("crash test: %s sum of positions = %lld (1e-9)\n", symbol.c_str(), (long long)sum);
@@ -362,6 +364,9 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
   EXPECT_EQ(restarts, uint64_t(kills));
   EXPECT_GT(acked.size(), size_t(messages / 3)) << "too few orders acked to judge anything";
   EXPECT_GT(audit.journal_fills, 0u);
+  // Every acked order had at least its accepted report checked against the journal (a changed
+  // ExecID format would otherwise silently skip every comparison).
+  EXPECT_GE(audit.engine_reports, acked.size());
   EXPECT_EQ(audit.status_checked, acked.size());
   EXPECT_EQ(audit.unacked_journaled + audit.unacked_absent, unacked.size());
   if (!std::getenv("QD_KEEP_TEST_DIRS") && !HasFailure()) std::filesystem::remove_all(dir);

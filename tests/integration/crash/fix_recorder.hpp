@@ -5,7 +5,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fix/quickfix.hpp"
@@ -25,14 +27,18 @@ struct Report {
     return msg_type + "|" + exec_type + "|" + order_id + "|" + cl_ord_id + "|" + ord_status + "|" +
            cum_qty + "|" + leaves_qty + "|" + last_qty + "|" + last_px + "|" + trade_id;
   }
-  /// Engine events carry ExecID "<seq>-<index>" (fix/report_encoder.hpp); the gateway's own
-  /// reports (status answers, gateway rejects) carry another form.
-  bool from_engine() const {
-    const size_t dash = exec_id.find('-');
-    if (dash == std::string::npos || dash == 0 || dash + 1 == exec_id.size()) return false;
+  /// Engine events carry ExecID "<seq>.<index>" (fix::exec_id_text); the gateway's own reports
+  /// (status answers, gateway rejects) and position reports carry other forms.
+  bool from_engine() const { return split_exec_id().has_value(); }
+  /// (seq, index) of an engine ExecID.
+  std::optional<std::pair<int64_t, int64_t>> split_exec_id() const {
+    const size_t dot = exec_id.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == exec_id.size() || dot > 18 ||
+        exec_id.size() - dot > 11)
+      return std::nullopt;
     for (size_t i = 0; i < exec_id.size(); ++i)
-      if (i != dash && (exec_id[i] < '0' || exec_id[i] > '9')) return false;
-    return true;
+      if (i != dot && (exec_id[i] < '0' || exec_id[i] > '9')) return std::nullopt;
+    return std::pair{std::stoll(exec_id.substr(0, dot)), std::stoll(exec_id.substr(dot + 1))};
   }
 };
 

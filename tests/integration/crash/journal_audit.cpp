@@ -175,9 +175,7 @@ void check_reports(const std::vector<Report>& reports, const JournalReader& jour
     }
     if (!r.from_engine()) continue;
     ++audit.engine_reports;
-    const size_t dash = r.exec_id.find('-');
-    const int64_t seq = std::stoll(r.exec_id.substr(0, dash));
-    const int64_t idx = std::stoll(r.exec_id.substr(dash + 1));
+    const auto [seq, idx] = *r.split_exec_id();
     const std::optional<JournalReader::EventRow> e = journal.event(seq, idx);
     const std::string what = r.session + " ExecID " + r.exec_id + " (ExecType " + r.exec_type + ")";
     if (!e) {
