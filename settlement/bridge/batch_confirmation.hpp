@@ -30,7 +30,7 @@ struct FillSideSettlement {
 
 struct SettledFill {
   SettlementFill fill;
-  uint64_t leaf_index = 0;  ///< position in the batch's merkle tree
+  uint64_t leaf_index = 0;     ///< position in the batch's merkle tree
   std::string fill_bytes_hex;  ///< the 58 fill bytes (spec/SETTLEMENT.md, "Fill bytes")
   std::string proof_hex;       ///< sibling hashes, leaf level first, 64 hex chars each
   FillSideSettlement maker;

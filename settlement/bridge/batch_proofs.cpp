@@ -8,7 +8,8 @@ std::vector<solana::MerkleProof> all_merkle_proofs(std::span<const solana::Hash>
     const std::vector<solana::Hash>& l = levels.back();
     std::vector<solana::Hash> up;
     up.reserve((l.size() + 1) / 2);
-    for (size_t i = 0; i + 1 < l.size(); i += 2) up.push_back(solana::merkle_node_hash(l[i], l[i + 1]));
+    for (size_t i = 0; i + 1 < l.size(); i += 2)
+      up.push_back(solana::merkle_node_hash(l[i], l[i + 1]));
     if (l.size() % 2 == 1) up.push_back(l.back());  // promoted unchanged
     levels.push_back(std::move(up));
   }

@@ -20,11 +20,17 @@ constexpr auto RETRY_AFTER_ERROR = std::chrono::seconds(1);
 /// A batch whose pre-check waits for earlier batches is looked at again after this.
 constexpr auto PLAN_RETRY = std::chrono::milliseconds(200);
 
-std::chrono::steady_clock::time_point now_steady() { return std::chrono::steady_clock::now(); }
+std::chrono::steady_clock::time_point now_steady() {
+  return std::chrono::steady_clock::now();
+}
 
-bool landed_ok(PartState s) { return s == PartState::confirmed || s == PartState::finalized; }
+bool landed_ok(PartState s) {
+  return s == PartState::confirmed || s == PartState::finalized;
+}
 
-uint64_t sat_sub(uint64_t a, int64_t b) { return b <= 0 ? a : (a > uint64_t(b) ? a - uint64_t(b) : 0); }
+uint64_t sat_sub(uint64_t a, int64_t b) {
+  return b <= 0 ? a : (a > uint64_t(b) ? a - uint64_t(b) : 0);
+}
 
 /// The last program log line of a failed simulation: what the token program said.
 std::string last_log(const std::vector<std::string>& logs) {
@@ -53,7 +59,8 @@ int64_t SettlementBridge::Impl::unlanded(AccountId account, bool debit) const {
       for (const TransferRow& t : b.transfers) {
         if (t.part != p.part || t.state != TransferState::pending) continue;
         if ((t.amount.raw < 0) != debit) continue;
-        if (account == 0 || t.account == account) sum += t.amount.raw < 0 ? -t.amount.raw : t.amount.raw;
+        if (account == 0 || t.account == account)
+          sum += t.amount.raw < 0 ? -t.amount.raw : t.amount.raw;
       }
     }
   }
@@ -259,15 +266,16 @@ void SettlementBridge::Impl::prepare_and_send(BatchRow& b, PartRow& p) {
     legs = legs_of(ids);
     auto tx = build(legs, SIMULATION_COMPUTE_LIMIT);
     if (!tx) return retry_later(tx.error().message);
-    auto sim = rpc->simulate_transaction(tx.value().serialize(),
-                                         solana::SimulateOptions{false, true, Commitment::Processed});
+    auto sim = rpc->simulate_transaction(
+        tx.value().serialize(), solana::SimulateOptions{false, true, Commitment::Processed});
     if (!sim) return retry_later("simulateTransaction: " + sim.error().message);
     if (sim.value().err.is_null()) {
       units = sim.value().units_consumed.value_or(SIMULATION_COMPUTE_LIMIT);
       break;
     }
     const auto idx = failing_instruction(sim.value().err);
-    if (!idx || *idx < FIRST_TRANSFER_INSTRUCTION || *idx - FIRST_TRANSFER_INSTRUCTION >= legs.size()) {
+    if (!idx || *idx < FIRST_TRANSFER_INSTRUCTION ||
+        *idx - FIRST_TRANSFER_INSTRUCTION >= legs.size()) {
       return retry_later("simulation failed: " + sim.value().err.dump());
     }
     // The failing instruction names the transfer: quarantine its account, settle the rest.

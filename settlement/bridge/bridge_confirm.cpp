@@ -150,9 +150,9 @@ void SettlementBridge::Impl::poll_statuses() {
                    b.batch_id, p.part, p.signature, s.slot);
       continue;
     }
-    const bool at_commitment = opt.commitment == Commitment::Processed ||
-                               (opt.commitment == Commitment::Confirmed &&
-                                s.confirmation_status == "confirmed");
+    const bool at_commitment =
+        opt.commitment == Commitment::Processed ||
+        (opt.commitment == Commitment::Confirmed && s.confirmation_status == "confirmed");
     if (at_commitment && p.state == PartState::signed_) {
       p.state = PartState::confirmed;
       p.landed_slot = s.slot;
@@ -170,7 +170,8 @@ void SettlementBridge::Impl::handle_failed(BatchRow& b, PartRow& p) {
   const json err = json::parse(p.err, nullptr, false);
   const auto idx = failing_instruction(err);
   auto tx = solana::Transaction::deserialize(p.tx);
-  if (idx && tx && *idx >= FIRST_TRANSFER_INSTRUCTION && *idx < tx.value().message.instructions.size()) {
+  if (idx && tx && *idx >= FIRST_TRANSFER_INSTRUCTION &&
+      *idx < tx.value().message.instructions.size()) {
     const solana::Message& m = tx.value().message;
     const solana::CompiledInstruction& ci = m.instructions[*idx];
     const solana::AddressLookupTableAccount* tbl = table ? &*table : nullptr;
@@ -248,17 +249,19 @@ void SettlementBridge::Impl::notify(BatchRow& b) {
   }
   const std::string anchor = b.parts.empty() ? std::string() : b.parts.front().signature;
   for (const TransferRow& t : b.transfers) {
-    if (t.state != TransferState::returned) c.transfers.push_back({t.account, t.amount, sig_of[t.part]});
+    if (t.state != TransferState::returned)
+      c.transfers.push_back({t.account, t.amount, sig_of[t.part]});
   }
   auto side = [&](AccountId account) {
     for (const TransferRow& t : b.transfers) {
       if (t.account != account) continue;
-      if (t.state == TransferState::returned) return FillSideSettlement{account, anchor, SideSettlement::deferred};
+      if (t.state == TransferState::returned)
+        return FillSideSettlement{account, anchor, SideSettlement::deferred};
       return FillSideSettlement{account, sig_of[t.part], SideSettlement::transferred};
     }
-    return FillSideSettlement{account, anchor,
-                              settleable(account) ? SideSettlement::netted_zero
-                                                  : SideSettlement::deferred};
+    return FillSideSettlement{
+        account, anchor,
+        settleable(account) ? SideSettlement::netted_zero : SideSettlement::deferred};
   };
   const std::vector<solana::Bytes> fills = store->load_fill_bytes(b.batch_id);
   std::vector<solana::Hash> leaves;

@@ -67,8 +67,8 @@ struct SettlementBridge::Impl {
   std::optional<solana::AddressLookupTableAccount> table;
   std::map<std::pair<uint64_t, uint32_t>, LiveInfo> live;
   SeqNo journal_seq = 0;
-  SteadyTime open_since{}, carry_since{}, last_checkpoint{}, last_recheck{}, fee_at{},
-      height_at{}, error_log_at{}, status_at{};
+  SteadyTime open_since{}, carry_since{}, last_checkpoint{}, last_recheck{}, fee_at{}, height_at{},
+      error_log_at{}, status_at{};
   uint64_t priority_fee = 0;
   bool fee_known = false;
   uint64_t finalized_height = 0;

@@ -96,9 +96,9 @@ bool SettlementBridge::Impl::init() {
   journal = std::make_unique<JournalReader>(opt.journal_path);
   store = std::make_unique<SettlementStore>(opt.store_path);
   // The store belongs to one mint, vault and authority: never mix two chains' books.
-  for (const auto& [key, value] : {std::pair{"mint", man.mint.to_base58()},
-                                   std::pair{"vault", man.vault.to_base58()},
-                                   std::pair{"authority", man.authority.to_base58()}}) {
+  for (const auto& [key, value] :
+       {std::pair{"mint", man.mint.to_base58()}, std::pair{"vault", man.vault.to_base58()},
+        std::pair{"authority", man.authority.to_base58()}}) {
     const auto existing = store->meta(key);
     if (existing && *existing != value) {
       set_error("settlement store " + opt.store_path + " belongs to " + key + " " + *existing +
@@ -143,10 +143,11 @@ bool SettlementBridge::Impl::init() {
   last_recheck = SteadyTime{};  // quarantined accounts are looked at again right away
   last_error.clear();
   spdlog::info(
-      "event=settlement_ready rpc={} store={} journal={} cursor={} accounts={} unfinished_batches={}"
+      "event=settlement_ready rpc={} store={} journal={} cursor={} accounts={} "
+      "unfinished_batches={}"
       " lookup_table={}",
-      url, opt.store_path, opt.journal_path, outbox.cursor(), token_accounts.size(),
-      batches.size(), table ? table->key.to_base58() : std::string("none"));
+      url, opt.store_path, opt.journal_path, outbox.cursor(), token_accounts.size(), batches.size(),
+      table ? table->key.to_base58() : std::string("none"));
   return true;
 }
 
@@ -330,8 +331,10 @@ ReconcileReport SettlementBridge::reconcile() const {
     } else {
       auto bal = client.value().get_token_account_balance(
           solana::Pubkey::from_base58(a.token_account).value(), Commitment::Finalized);
-      if (bal) line.onchain = int64_t(bal.value().amount);
-      else line.error = bal.error().message;
+      if (bal)
+        line.onchain = int64_t(bal.value().amount);
+      else
+        line.error = bal.error().message;
     }
     line.difference = line.onchain - line.expected;
     rep.lines.push_back(std::move(line));
@@ -342,8 +345,10 @@ ReconcileReport SettlementBridge::reconcile() const {
   vault.expected = vault_start - booked_total;
   vault.pending = -pending_total;
   auto bal = client.value().get_token_account_balance(man->vault, Commitment::Finalized);
-  if (bal) vault.onchain = int64_t(bal.value().amount);
-  else vault.error = bal.error().message;
+  if (bal)
+    vault.onchain = int64_t(bal.value().amount);
+  else
+    vault.error = bal.error().message;
   if (vault_start < 0) vault.error = "vault balance at start unknown";
   vault.difference = vault.onchain - vault.expected;
   rep.lines.push_back(std::move(vault));

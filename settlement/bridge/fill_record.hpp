@@ -23,8 +23,8 @@ struct SettlementFill {
   OrderId taker_order = 0;      ///< engine OrderID of the aggressing order
   AccountId taker_account = 0;  ///< venue account number of the taker
   Side aggressor_side = Side::buy;  ///< the taker's side (1 buy, 2 sell, as FIX Side)
-  Price price;                  ///< trade price, 1e-6 USDC per base unit
-  Qty qty;                      ///< trade quantity, 1e-9 base units
+  Price price;                      ///< trade price, 1e-6 USDC per base unit
+  Qty qty;                          ///< trade quantity, 1e-9 base units
   bool operator==(const SettlementFill&) const = default;
 };
 

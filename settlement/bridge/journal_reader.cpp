@@ -24,7 +24,8 @@ JournalReader::JournalReader(const std::string& path) : path_(path) {
     throw std::runtime_error("journal " + path + ": not a journal (" + msg + ")");
   }
   std::string found;
-  if (sqlite3_step(v) == SQLITE_ROW) found = reinterpret_cast<const char*>(sqlite3_column_text(v, 0));
+  if (sqlite3_step(v) == SQLITE_ROW)
+    found = reinterpret_cast<const char*>(sqlite3_column_text(v, 0));
   sqlite3_finalize(v);
   if (found != std::to_string(journal_format_version)) {
     sqlite3_close(db_);
@@ -32,8 +33,8 @@ JournalReader::JournalReader(const std::string& path) : path_(path) {
     throw std::runtime_error("journal " + path + ": format version '" + found +
                              "' is not the supported " + std::to_string(journal_format_version));
   }
-  if (sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX(seq), 0) FROM commands", -1, &last_,
-                         nullptr) != SQLITE_OK ||
+  if (sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX(seq), 0) FROM commands", -1, &last_, nullptr) !=
+          SQLITE_OK ||
       sqlite3_prepare_v2(db_,
                          "SELECT seq, idx, ts, body FROM events WHERE seq > ? AND seq <= ? AND kind"
                          " IN ('fill', 'collateral', 'funding_paid', 'insurance_takeover', 'adl',"

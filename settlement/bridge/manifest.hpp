@@ -25,7 +25,7 @@ struct Manifest {
   std::string authority_keypair;  ///< path of the authority's keypair file (mode 0600)
   solana::Pubkey vault;           ///< the authority's token account: the venue's side
   std::map<std::string, ManifestAccount> accounts;  ///< by venue account id ("DESK-A")
-  std::string genesis_hash;       ///< of the chain the manifest was made on ("" = unchecked)
+  std::string genesis_hash;  ///< of the chain the manifest was made on ("" = unchecked)
 };
 
 /// Parses manifest JSON; rejects missing keys, bad base58 and decimals other than 0..18.

@@ -36,11 +36,11 @@ struct NetTransfer {
 };
 
 struct ClosedBatch {
-  SeqNo from_seq = 0;  ///< covers events with seq > from_seq ...
-  SeqNo to_seq = 0;    ///< ... and seq <= to_seq
-  std::vector<SettlementFill> fills;    ///< in journal order; leaf i is fills[i]
-  std::vector<NetTransfer> transfers;   ///< non-zero amounts, by account number
-  TimestampNs first_event_ts = 0;       ///< engine time of the batch's first flow (0: none)
+  SeqNo from_seq = 0;                  ///< covers events with seq > from_seq ...
+  SeqNo to_seq = 0;                    ///< ... and seq <= to_seq
+  std::vector<SettlementFill> fills;   ///< in journal order; leaf i is fills[i]
+  std::vector<NetTransfer> transfers;  ///< non-zero amounts, by account number
+  TimestampNs first_event_ts = 0;      ///< engine time of the batch's first flow (0: none)
 };
 
 class Outbox {

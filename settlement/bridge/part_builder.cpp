@@ -37,8 +37,7 @@ std::vector<solana::Instruction> part_instructions(const SettlementKeys& keys,
   return ixs;
 }
 
-solana::Result<solana::Transaction> build_part(const SettlementKeys& keys,
-                                               const PartHeader& header,
+solana::Result<solana::Transaction> build_part(const SettlementKeys& keys, const PartHeader& header,
                                                std::span<const TransferLeg> legs,
                                                uint32_t compute_unit_limit,
                                                uint64_t micro_lamports_per_cu,
@@ -47,11 +46,10 @@ solana::Result<solana::Transaction> build_part(const SettlementKeys& keys,
   for (const TransferLeg& leg : legs) {
     if (leg.amount == 0) return solana::Error{"a transfer of 0 has no place in a part"};
   }
-  const auto ixs =
-      part_instructions(keys, header, legs, compute_unit_limit, micro_lamports_per_cu);
-  auto message = table ? solana::compile_v0_message(keys.authority, ixs, blockhash,
-                                                    std::span(table, 1))
-                       : solana::compile_legacy_message(keys.authority, ixs, blockhash);
+  const auto ixs = part_instructions(keys, header, legs, compute_unit_limit, micro_lamports_per_cu);
+  auto message =
+      table ? solana::compile_v0_message(keys.authority, ixs, blockhash, std::span(table, 1))
+            : solana::compile_legacy_message(keys.authority, ixs, blockhash);
   if (!message) return message.error();
   return solana::Transaction::unsigned_of(std::move(message).value());
 }
@@ -67,8 +65,8 @@ std::vector<std::vector<TransferLeg>> split_parts(const SettlementKeys& keys, ui
   worst.parts = max_parts;
   worst.fill_count = fill_count;
   auto fits = [&](std::span<const TransferLeg> group) {
-    auto tx = build_part(keys, worst, group, SIMULATION_COMPUTE_LIMIT, UINT64_MAX,
-                         solana::Hash{}, table);
+    auto tx =
+        build_part(keys, worst, group, SIMULATION_COMPUTE_LIMIT, UINT64_MAX, solana::Hash{}, table);
     return tx.ok() && tx.value().check_limits().ok();
   };
   std::vector<std::vector<TransferLeg>> out;

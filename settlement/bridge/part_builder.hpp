@@ -35,7 +35,7 @@ struct PartHeader {
   uint32_t part = 1;   ///< 1-based
   uint32_t parts = 1;  ///< parts in the batch
   uint64_t fill_count = 0;
-  solana::Hash root;   ///< merkle root of the batch's fills
+  solana::Hash root;  ///< merkle root of the batch's fills
 };
 
 /// Instructions before the first transfer: compute unit limit, compute unit price, memo. The
@@ -69,8 +69,8 @@ solana::Result<solana::Transaction> build_part(const SettlementKeys& keys, const
 /// Splits legs (all debits or all credits) into consecutive groups that each fit one packet
 /// and the account-lock limit, measured with the largest memo the batch can have (part and
 /// parts written with `max_parts` digits). Every group holds at least one leg.
-std::vector<std::vector<TransferLeg>> split_parts(const SettlementKeys& keys,
-                                                  uint64_t batch_id, uint64_t fill_count,
+std::vector<std::vector<TransferLeg>> split_parts(const SettlementKeys& keys, uint64_t batch_id,
+                                                  uint64_t fill_count,
                                                   std::span<const TransferLeg> legs,
                                                   const solana::AddressLookupTableAccount* table,
                                                   uint32_t max_parts = 999);

@@ -24,9 +24,9 @@
 
 namespace {
 
+using nlohmann::json;
 using qd::settlement::BatchConfirmation;
 using qd::settlement::SettlementBridge;
-using nlohmann::json;
 
 void usage() {
   std::fprintf(stderr,
@@ -42,8 +42,8 @@ class Printer final : public qd::settlement::SettlementListener {
  public:
   bool with_fills = true;
   void on_batch_confirmed(const BatchConfirmation& c) override {
-    json j = {{"batch", c.batch_id}, {"root", c.merkle_root_hex}, {"fills", c.fill_count},
-              {"parts", c.part_count}, {"from_seq", c.from_seq}, {"to_seq", c.to_seq}};
+    json j = {{"batch", c.batch_id},   {"root", c.merkle_root_hex}, {"fills", c.fill_count},
+              {"parts", c.part_count}, {"from_seq", c.from_seq},    {"to_seq", c.to_seq}};
     for (const auto& p : c.parts)
       j["signatures"].push_back({{"part", p.part}, {"signature", p.signature}, {"slot", p.slot}});
     for (const auto& t : c.transfers)
@@ -51,16 +51,19 @@ class Printer final : public qd::settlement::SettlementListener {
           {{"account", t.account}, {"amount", t.amount.raw}, {"signature", t.signature}});
     for (const auto& f : c.fills) {
       if (!with_fills) break;
-      j["fill_list"].push_back(
-          {{"trade_id", std::to_string(f.fill.trade_id.seq) + "." +
-                            std::to_string(f.fill.trade_id.index)},
-           {"leaf", f.leaf_index},
-           {"bytes", f.fill_bytes_hex},
-           {"proof", f.proof_hex},
-           {"maker", {{"account", f.maker.account}, {"signature", f.maker.signature},
-                      {"status", qd::settlement::to_string(f.maker.status)}}},
-           {"taker", {{"account", f.taker.account}, {"signature", f.taker.signature},
-                      {"status", qd::settlement::to_string(f.taker.status)}}}});
+      j["fill_list"].push_back({{"trade_id", std::to_string(f.fill.trade_id.seq) + "." +
+                                                 std::to_string(f.fill.trade_id.index)},
+                                {"leaf", f.leaf_index},
+                                {"bytes", f.fill_bytes_hex},
+                                {"proof", f.proof_hex},
+                                {"maker",
+                                 {{"account", f.maker.account},
+                                  {"signature", f.maker.signature},
+                                  {"status", qd::settlement::to_string(f.maker.status)}}},
+                                {"taker",
+                                 {{"account", f.taker.account},
+                                  {"signature", f.taker.signature},
+                                  {"status", qd::settlement::to_string(f.taker.status)}}}});
     }
     std::printf("CONFIRMED %s\n", j.dump().c_str());
     std::fflush(stdout);
@@ -110,10 +113,14 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--journal") opt.journal_path = next();
-      else if (a == "--store") opt.store_path = next();
-      else if (a == "--manifest") opt.manifest_path = next();
-      else if (a == "--rpc") opt.rpc_url = next();
+      if (a == "--journal")
+        opt.journal_path = next();
+      else if (a == "--store")
+        opt.store_path = next();
+      else if (a == "--manifest")
+        opt.manifest_path = next();
+      else if (a == "--rpc")
+        opt.rpc_url = next();
       else if (a == "--account") {
         const std::string v = next();
         const size_t eq = v.find('=');
@@ -124,12 +131,18 @@ int main(int argc, char** argv) {
         opt.commitment = v == "processed"   ? qd::solana::Commitment::Processed
                          : v == "finalized" ? qd::solana::Commitment::Finalized
                                             : qd::solana::Commitment::Confirmed;
-      } else if (a == "--batch-max-fills") opt.batch_max_fills = uint32_t(std::stoul(next()));
-      else if (a == "--batch-max-delay-ms") opt.batch_max_delay_ms = uint32_t(std::stoul(next()));
-      else if (a == "--resend-ms") opt.resend_interval_ms = uint32_t(std::stoul(next()));
-      else if (a == "--max-active-batches") opt.max_active_batches = uint32_t(std::stoul(next()));
-      else if (a == "--recheck-ms") opt.quarantine_recheck_ms = uint32_t(std::stoul(next()));
-      else if (a == "--no-precheck") opt.precheck = false;
+      } else if (a == "--batch-max-fills")
+        opt.batch_max_fills = uint32_t(std::stoul(next()));
+      else if (a == "--batch-max-delay-ms")
+        opt.batch_max_delay_ms = uint32_t(std::stoul(next()));
+      else if (a == "--resend-ms")
+        opt.resend_interval_ms = uint32_t(std::stoul(next()));
+      else if (a == "--max-active-batches")
+        opt.max_active_batches = uint32_t(std::stoul(next()));
+      else if (a == "--recheck-ms")
+        opt.quarantine_recheck_ms = uint32_t(std::stoul(next()));
+      else if (a == "--no-precheck")
+        opt.precheck = false;
       else if (a == "--pause-at") {
         const std::string v = next();
         const size_t c1 = v.find(':');
@@ -139,11 +152,16 @@ int main(int argc, char** argv) {
           pause_batch = std::stoull(v.substr(c1 + 1, c2 - c1 - 1));
           if (c2 != std::string::npos) pause_part = uint32_t(std::stoul(v.substr(c2 + 1)));
         }
-      } else if (a == "--exit-when-idle") exit_when_idle = true;
-      else if (a == "--timeout-s") timeout_s = std::stoi(next());
-      else if (a == "--reconcile") reconcile = true;
-      else if (a == "--quiet") quiet = true;
-      else if (a == "--no-fill-list") fill_list = false;
+      } else if (a == "--exit-when-idle")
+        exit_when_idle = true;
+      else if (a == "--timeout-s")
+        timeout_s = std::stoi(next());
+      else if (a == "--reconcile")
+        reconcile = true;
+      else if (a == "--quiet")
+        quiet = true;
+      else if (a == "--no-fill-list")
+        fill_list = false;
       else {
         usage();
         return 1;
@@ -191,20 +209,29 @@ int main(int argc, char** argv) {
   json st = status_json(bridge.status());
   st["accounts"] = json::array();
   for (const auto& a : bridge.accounts()) {
-    st["accounts"].push_back({{"account", a.account}, {"name", a.name},
-                              {"collateral", a.collateral.raw}, {"baseline", a.baseline.raw},
-                              {"booked", a.booked.raw}, {"pending", a.pending.raw},
-                              {"in_flight", a.in_flight.raw}, {"unsettled", a.unsettled.raw},
-                              {"quarantined", a.quarantined}, {"reason", a.quarantine_reason}});
+    st["accounts"].push_back({{"account", a.account},
+                              {"name", a.name},
+                              {"collateral", a.collateral.raw},
+                              {"baseline", a.baseline.raw},
+                              {"booked", a.booked.raw},
+                              {"pending", a.pending.raw},
+                              {"in_flight", a.in_flight.raw},
+                              {"unsettled", a.unsettled.raw},
+                              {"quarantined", a.quarantined},
+                              {"reason", a.quarantine_reason}});
   }
   std::printf("STATUS %s\n", st.dump().c_str());
   if (reconcile) {
     const auto rep = bridge.reconcile();
     json j = {{"ok", rep.ok}, {"error", rep.error}};
     for (const auto& l : rep.lines) {
-      j["lines"].push_back({{"account", l.account}, {"name", l.name}, {"onchain", l.onchain},
-                            {"expected", l.expected}, {"pending", l.pending},
-                            {"difference", l.difference}, {"error", l.error}});
+      j["lines"].push_back({{"account", l.account},
+                            {"name", l.name},
+                            {"onchain", l.onchain},
+                            {"expected", l.expected},
+                            {"pending", l.pending},
+                            {"difference", l.difference},
+                            {"error", l.error}});
     }
     std::printf("RECONCILE %s\n", j.dump().c_str());
     if (!rep.ok && rc == 0) rc = 3;

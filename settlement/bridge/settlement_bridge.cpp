@@ -28,7 +28,9 @@ int64_t wall_ms() {
 SettlementBridge::SettlementBridge(BridgeOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-SettlementBridge::~SettlementBridge() { stop(); }
+SettlementBridge::~SettlementBridge() {
+  stop();
+}
 
 void SettlementBridge::add_listener(SettlementListener* listener) {
   impl_->listeners.push_back(listener);
@@ -124,8 +126,8 @@ void SettlementBridge::Impl::run() {
     }
     publish();
     std::unique_lock lock(mu);
-    const auto wait = ready ? std::chrono::milliseconds(opt.poll_interval_ms)
-                            : std::chrono::milliseconds(1000);
+    const auto wait =
+        ready ? std::chrono::milliseconds(opt.poll_interval_ms) : std::chrono::milliseconds(1000);
     if (cv.wait_for(lock, wait, [&] { return stop_requested; })) break;
   }
   publish();
@@ -214,9 +216,11 @@ void SettlementBridge::Impl::close_batch() {
   b.closed_at_ms = wall_ms();
   for (const NetTransfer& t : cb.transfers) b.transfers.push_back({t.account, t.amount, 0, {}});
   ++counters.batches_closed;
-  spdlog::info("event=settlement_batch_closed batch={} after_seq={} through_seq={} fills={} transfers={} root={}",
-               id, cb.from_seq, cb.to_seq, cb.fills.size(), cb.transfers.size(),
-               solana::to_hex(root.span()));
+  spdlog::info(
+      "event=settlement_batch_closed batch={} after_seq={} through_seq={} fills={} transfers={} "
+      "root={}",
+      id, cb.from_seq, cb.to_seq, cb.fills.size(), cb.transfers.size(),
+      solana::to_hex(root.span()));
   batches.push_back(std::move(b));
 }
 
@@ -252,8 +256,10 @@ void SettlementBridge::Impl::publish() {
       const PartRow* p = nullptr;
       for (const PartRow& q : b.parts)
         if (q.part == t.part) p = &q;
-      if (p && p->state == PartState::confirmed) pending_inflight[t.account].first += t.amount;
-      else pending_inflight[t.account].second += t.amount;
+      if (p && p->state == PartState::confirmed)
+        pending_inflight[t.account].first += t.amount;
+      else
+        pending_inflight[t.account].second += t.amount;
     }
   }
   s.lag_seq = s.journal_seq > s.finalized_seq ? s.journal_seq - s.finalized_seq : 0;
@@ -263,7 +269,8 @@ void SettlementBridge::Impl::publish() {
     AccountSettlement a;
     a.account = id;
     a.name = name;
-    if (auto t = token_accounts.find(id); t != token_accounts.end()) a.token_account = t->second.to_base58();
+    if (auto t = token_accounts.find(id); t != token_accounts.end())
+      a.token_account = t->second.to_base58();
     if (auto l = outbox.accounts().find(id); l != outbox.accounts().end()) {
       a.collateral = l->second.last_collateral;
       a.baseline = l->second.baseline;

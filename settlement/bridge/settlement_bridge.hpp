@@ -47,12 +47,12 @@ struct BridgeOptions {
   /// Blockhashes, preflight and "confirmed" use this; booking always waits for finalized.
   solana::Commitment commitment = solana::Commitment::Confirmed;
   std::vector<BridgeAccount> accounts;
-  uint32_t batch_max_fills = 64;       ///< a batch closes at the first command boundary with
-                                       ///< at least this many fills...
-  uint32_t batch_max_delay_ms = 1000;  ///< ...or this long after its first flow
-  uint32_t poll_interval_ms = 20;      ///< journal and chain polling period
-  uint32_t resend_interval_ms = 2000;  ///< the live bytes are re-sent this often until landed
-  uint32_t max_active_batches = 4;     ///< batches with unconfirmed parts at once
+  uint32_t batch_max_fills = 64;          ///< a batch closes at the first command boundary with
+                                          ///< at least this many fills...
+  uint32_t batch_max_delay_ms = 1000;     ///< ...or this long after its first flow
+  uint32_t poll_interval_ms = 20;         ///< journal and chain polling period
+  uint32_t resend_interval_ms = 2000;     ///< the live bytes are re-sent this often until landed
+  uint32_t max_active_batches = 4;        ///< batches with unconfirmed parts at once
   uint32_t quarantine_recheck_ms = 5000;  ///< quarantined accounts re-checked this often
   uint64_t max_priority_fee = 1'000'000;  ///< micro-lamports per compute unit, at most
   /// Batches with more accounts than this go as v0 through the lookup table (which is created
@@ -73,20 +73,20 @@ struct BridgeOptions {
 /// A point-in-time view (any thread). Sequence numbers are journal seqs; times are ms.
 struct SettlementStatus {
   bool running = false;
-  bool ready = false;        ///< manifest, keys, store, journal and chain all set up
-  std::string last_error;    ///< the latest problem, "" when none since the last success
-  SeqNo journal_seq = 0;     ///< last committed command in the journal
-  SeqNo read_seq = 0;        ///< events read up to here
-  SeqNo batched_seq = 0;     ///< covered by closed batches (the persisted cursor)
-  SeqNo confirmed_seq = 0;   ///< everything up to here is confirmed on chain (or had no flows)
-  SeqNo finalized_seq = 0;   ///< everything up to here is finalized and booked
-  uint64_t lag_seq = 0;      ///< journal_seq - finalized_seq
-  int64_t lag_ms = 0;        ///< age of the oldest flow not yet finalized (0: none)
+  bool ready = false;       ///< manifest, keys, store, journal and chain all set up
+  std::string last_error;   ///< the latest problem, "" when none since the last success
+  SeqNo journal_seq = 0;    ///< last committed command in the journal
+  SeqNo read_seq = 0;       ///< events read up to here
+  SeqNo batched_seq = 0;    ///< covered by closed batches (the persisted cursor)
+  SeqNo confirmed_seq = 0;  ///< everything up to here is confirmed on chain (or had no flows)
+  SeqNo finalized_seq = 0;  ///< everything up to here is finalized and booked
+  uint64_t lag_seq = 0;     ///< journal_seq - finalized_seq
+  int64_t lag_ms = 0;       ///< age of the oldest flow not yet finalized (0: none)
   TimestampNs oldest_unsettled_ts = 0;  ///< engine time of that flow (0: none)
-  uint64_t open_fills = 0;   ///< read, not yet in a batch
-  uint64_t pending_batches = 0;  ///< closed, not yet confirmed
+  uint64_t open_fills = 0;              ///< read, not yet in a batch
+  uint64_t pending_batches = 0;         ///< closed, not yet confirmed
   uint64_t batches_closed = 0, batches_confirmed = 0, batches_finalized = 0;  ///< this run
-  uint64_t fills_finalized = 0, transfers_finalized = 0;                     ///< this run
+  uint64_t fills_finalized = 0, transfers_finalized = 0;                      ///< this run
   uint64_t versions_signed = 0, resends = 0, versions_expired = 0, versions_failed = 0;
   uint64_t quarantines = 0;  ///< accounts put in quarantine this run
   uint64_t quarantined_now = 0;
@@ -98,12 +98,12 @@ struct AccountSettlement {
   AccountId account = 0;
   std::string name;
   std::string token_account;  ///< base58; "" when the manifest has none
-  Quote collateral;   ///< venue collateral as of the events read
-  Quote baseline;     ///< deposits - withdrawals
-  Quote booked;       ///< finalized transfers: on chain = initial + booked (+ deposits on chain)
-  Quote pending;      ///< transfers confirmed, not yet finalized
-  Quote in_flight;    ///< transfers signed or waiting in batches, not yet confirmed
-  Quote unsettled;    ///< flows not yet in a batch (a quarantined account's carry)
+  Quote collateral;           ///< venue collateral as of the events read
+  Quote baseline;             ///< deposits - withdrawals
+  Quote booked;     ///< finalized transfers: on chain = initial + booked (+ deposits on chain)
+  Quote pending;    ///< transfers confirmed, not yet finalized
+  Quote in_flight;  ///< transfers signed or waiting in batches, not yet confirmed
+  Quote unsettled;  ///< flows not yet in a batch (a quarantined account's carry)
   bool quarantined = false;
   std::string quarantine_reason;
 };
@@ -113,11 +113,11 @@ struct ReconcileLine {
   AccountId account = 0;  ///< 0 for the vault line
   std::string name;       ///< account id, or "vault"
   std::string token_account;
-  int64_t onchain = 0;    ///< finalized token balance (base units)
-  int64_t expected = 0;   ///< baseline + booked (vault: its balance at first start - sum booked)
-  int64_t pending = 0;    ///< confirmed but not finalized: explains a difference at confirmed
-  int64_t difference = 0; ///< onchain - expected
-  std::string error;      ///< the account could not be read
+  int64_t onchain = 0;     ///< finalized token balance (base units)
+  int64_t expected = 0;    ///< baseline + booked (vault: its balance at first start - sum booked)
+  int64_t pending = 0;     ///< confirmed but not finalized: explains a difference at confirmed
+  int64_t difference = 0;  ///< onchain - expected
+  std::string error;       ///< the account could not be read
 };
 struct ReconcileReport {
   bool ok = false;  ///< every line read and every difference 0

@@ -72,9 +72,15 @@ E parse_state(const std::string& s, const char* const (&names)[N]) {
 
 }  // namespace
 
-const char* to_string(BatchState s) { return batch_states[size_t(s)]; }
-const char* to_string(PartState s) { return part_states[size_t(s)]; }
-const char* to_string(TransferState s) { return transfer_states[size_t(s)]; }
+const char* to_string(BatchState s) {
+  return batch_states[size_t(s)];
+}
+const char* to_string(PartState s) {
+  return part_states[size_t(s)];
+}
+const char* to_string(TransferState s) {
+  return transfer_states[size_t(s)];
+}
 const char* to_string(SideSettlement s) {
   constexpr const char* names[] = {"transferred", "netted_zero", "deferred"};
   return names[size_t(s)];
@@ -141,7 +147,9 @@ SettlementStore::SettlementStore(const std::string& path) : path_(path) {
   }
 }
 
-SettlementStore::~SettlementStore() { sqlite3_close(db_); }
+SettlementStore::~SettlementStore() {
+  sqlite3_close(db_);
+}
 
 void SettlementStore::fail(const std::string& what) {
   throw std::runtime_error("settlement store " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
@@ -162,9 +170,15 @@ sqlite3_stmt* SettlementStore::prepare(const char* sql) {
   return s;
 }
 
-void SettlementStore::begin() { exec("BEGIN IMMEDIATE"); }
-void SettlementStore::commit() { exec("COMMIT"); }
-void SettlementStore::rollback() noexcept { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+void SettlementStore::begin() {
+  exec("BEGIN IMMEDIATE");
+}
+void SettlementStore::commit() {
+  exec("COMMIT");
+}
+void SettlementStore::rollback() noexcept {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
 
 template <class F>
 void SettlementStore::transaction(F&& body) {
@@ -197,7 +211,9 @@ SeqNo SettlementStore::cursor() {
   return v ? SeqNo(std::stoull(*v)) : 0;
 }
 
-void SettlementStore::write_cursor(SeqNo cursor) { set_meta("journal_cursor", std::to_string(cursor)); }
+void SettlementStore::write_cursor(SeqNo cursor) {
+  set_meta("journal_cursor", std::to_string(cursor));
+}
 
 std::map<AccountId, AccountRow> SettlementStore::load_accounts() {
   std::map<AccountId, AccountRow> out;
@@ -307,8 +323,9 @@ std::vector<BatchRow> SettlementStore::load_unfinished() {
     }
   }
   for (BatchRow& b : out) {
-    Stmt t(*this,
-           "SELECT account, amount, part, state FROM transfers WHERE batch_id = ? ORDER BY account");
+    Stmt t(
+        *this,
+        "SELECT account, amount, part, state FROM transfers WHERE batch_id = ? ORDER BY account");
     t.i64(int64_t(b.batch_id));
     while (t.row()) {
       b.transfers.push_back({AccountId(t.col_i64(0)), Quote(t.col_i64(1)), uint32_t(t.col_i64(2)),
@@ -413,7 +430,8 @@ void SettlementStore::note_part_error(uint64_t batch_id, uint32_t part, const st
 }
 
 void SettlementStore::set_part_landed(uint64_t batch_id, const PartRow& p) {
-  Stmt s(*this, "UPDATE parts SET state = ?, landed_slot = ?, err = ? WHERE batch_id = ? AND part = ?");
+  Stmt s(*this,
+         "UPDATE parts SET state = ?, landed_slot = ?, err = ? WHERE batch_id = ? AND part = ?");
   s.text(to_string(p.state)).i64(int64_t(p.landed_slot)).text(p.err);
   s.i64(int64_t(batch_id)).i64(p.part).done();
 }

@@ -51,18 +51,18 @@ struct TransferRow {
 };
 
 struct PartRow {
-  uint32_t part = 0;   ///< 1-based
-  uint8_t stage = 0;   ///< 0 debits (sent first), 1 credits (after every debit part confirmed)
+  uint32_t part = 0;  ///< 1-based
+  uint8_t stage = 0;  ///< 0 debits (sent first), 1 credits (after every debit part confirmed)
   PartState state = PartState::open;
-  uint32_t version = 0;  ///< versions signed so far; the live one when state is signed_
+  uint32_t version = 0;   ///< versions signed so far; the live one when state is signed_
   std::string signature;  ///< base58, live or last version
   std::string blockhash;  ///< base58
   uint64_t last_valid_block_height = 0;
-  solana::Bytes tx;       ///< the exact signed bytes sent
+  solana::Bytes tx;  ///< the exact signed bytes sent
   uint32_t compute_unit_limit = 0;
   uint64_t compute_unit_price = 0;  ///< micro-lamports per compute unit
   uint64_t landed_slot = 0;
-  std::string err;        ///< the landing error (JSON) or the send refusal
+  std::string err;  ///< the landing error (JSON) or the send refusal
 };
 
 struct BatchRow {
@@ -74,7 +74,7 @@ struct BatchRow {
   TimestampNs first_event_ts = 0;
   int64_t closed_at_ms = 0;  ///< wall clock, ms since the epoch
   BatchState state = BatchState::closed;
-  bool notified = false;     ///< listeners told of its confirmation
+  bool notified = false;  ///< listeners told of its confirmation
   std::vector<TransferRow> transfers;
   std::vector<PartRow> parts;
 };

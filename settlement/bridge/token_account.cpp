@@ -40,7 +40,8 @@ std::string transfer_problem(const std::optional<TokenAccount>& a, const solana:
   if (a->state == TokenAccountState::frozen) return "token account frozen";
   if (a->state != TokenAccountState::initialized) return "token account not initialized";
   if (!debit) return "";
-  if (!a->delegate || *a->delegate != authority) return "delegation revoked (delegate is not the settlement authority)";
+  if (!a->delegate || *a->delegate != authority)
+    return "delegation revoked (delegate is not the settlement authority)";
   if (a->delegated_amount < amount) {
     return "allowance exhausted (" + std::to_string(a->delegated_amount) + " approved, " +
            std::to_string(amount) + " needed)";

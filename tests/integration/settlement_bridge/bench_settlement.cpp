@@ -25,13 +25,20 @@ int main(int argc, char** argv) {
   std::string batch_max_fills = "64", batch_delay = "1000", active = "4";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--desks") desks = std::stoul(v);
-    else if (a == "--fills") fills = std::stoul(v);
-    else if (a == "--block-ms") block_ms = std::stoi(v);
-    else if (a == "--batch-max-fills") batch_max_fills = v;
-    else if (a == "--batch-max-delay-ms") batch_delay = v;
-    else if (a == "--max-active-batches") active = v;
-    else if (a == "--seed") seed = std::stoi(v);
+    if (a == "--desks")
+      desks = std::stoul(v);
+    else if (a == "--fills")
+      fills = std::stoul(v);
+    else if (a == "--block-ms")
+      block_ms = std::stoi(v);
+    else if (a == "--batch-max-fills")
+      batch_max_fills = v;
+    else if (a == "--batch-max-delay-ms")
+      batch_delay = v;
+    else if (a == "--max-active-batches")
+      active = v;
+    else if (a == "--seed")
+      seed = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 1;
@@ -99,12 +106,14 @@ int main(int argc, char** argv) {
       status = json::parse(l->substr(7));
     }
   }
-  const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double total_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int rc = settle.wait();
   // The store's own times: when the last batch was confirmed and finalized on chain.
-  const auto times = query(dir.file("settlement.db"),
-                           "SELECT MAX(confirmed_at), MAX(finalized_at) FROM batches");
-  if (!times.empty() && !times[0][0].empty()) last_confirmed_s = double(std::stoll(times[0][0]) - t0_ms) / 1000;
+  const auto times =
+      query(dir.file("settlement.db"), "SELECT MAX(confirmed_at), MAX(finalized_at) FROM batches");
+  if (!times.empty() && !times[0][0].empty())
+    last_confirmed_s = double(std::stoll(times[0][0]) - t0_ms) / 1000;
   std::printf(
       "config: desks=%zu fills=%zu block_ms=%d batch_max_fills=%s batch_max_delay_ms=%s "
       "max_active_batches=%s (setup of the desks took %.1f s)\n",

@@ -261,7 +261,7 @@ inline std::vector<std::string> settle_args(const std::string& journal, const st
                                             const std::string& manifest,
                                             const std::vector<Desk>& desks) {
   std::vector<std::string> a = {QD_SETTLE_EXECUTABLE, "--journal", journal, "--store", store,
-                                "--manifest", manifest};
+                                "--manifest",         manifest};
   for (const Desk& d : desks) {
     a.push_back("--account");
     a.push_back(std::to_string(d.number) + "=" + d.id);
@@ -276,10 +276,10 @@ inline json manifest_json(const std::string& path) {
 
 /// The memo text of a landed transaction ("" when it has none or is unknown).
 inline std::string memo_of(solana::RpcClient& rpc, const std::string& signature) {
-  auto r = rpc.call("getTransaction",
-                    json::array({signature, {{"encoding", "base64"},
-                                             {"commitment", "confirmed"},
-                                             {"maxSupportedTransactionVersion", 0}}}));
+  auto r = rpc.call("getTransaction", json::array({signature,
+                                                   {{"encoding", "base64"},
+                                                    {"commitment", "confirmed"},
+                                                    {"maxSupportedTransactionVersion", 0}}}));
   if (!r || r.value().is_null()) return "";
   auto raw = solana::base64_decode(r.value()["transaction"][0].get<std::string>());
   if (!raw) return "";
@@ -294,10 +294,10 @@ inline std::string memo_of(solana::RpcClient& rpc, const std::string& signature)
 
 /// The transaction's version as the node reports it ("legacy" or "0").
 inline std::string version_of(solana::RpcClient& rpc, const std::string& signature) {
-  auto r = rpc.call("getTransaction",
-                    json::array({signature, {{"encoding", "base64"},
-                                             {"commitment", "confirmed"},
-                                             {"maxSupportedTransactionVersion", 0}}}));
+  auto r = rpc.call("getTransaction", json::array({signature,
+                                                   {{"encoding", "base64"},
+                                                    {"commitment", "confirmed"},
+                                                    {"maxSupportedTransactionVersion", 0}}}));
   if (!r || r.value().is_null() || !r.value().contains("version")) return "";
   return r.value()["version"].is_string() ? r.value()["version"].get<std::string>()
                                           : std::to_string(r.value()["version"].get<int>());

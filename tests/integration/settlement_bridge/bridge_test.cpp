@@ -43,7 +43,8 @@ solana::Bytes spec_fill_bytes(const OrderFilled& m) {
 
 solana::Hash hash_from_hex(const std::string& hex) {
   solana::Hash h;
-  for (size_t i = 0; i < 32; ++i) h.bytes[i] = uint8_t(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+  for (size_t i = 0; i < 32; ++i)
+    h.bytes[i] = uint8_t(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
   return h;
 }
 
@@ -60,7 +61,8 @@ class BridgeTest : public ::testing::Test {
   void start(size_t desks, const std::string& allowance = "50000") {
     ASSERT_FALSE(dir_.path().empty());
     chain_ = std::make_unique<Localnet>(dir_);
-    ASSERT_FALSE(chain_->url().empty()) << "localnet did not start: see " << dir_.file("localnet.log");
+    ASSERT_FALSE(chain_->url().empty())
+        << "localnet did not start: see " << dir_.file("localnet.log");
     auto c = solana::RpcClient::create(chain_->url());
     ASSERT_TRUE(c.ok());
     rpc_.emplace(std::move(c).value());
@@ -69,7 +71,8 @@ class BridgeTest : public ::testing::Test {
       std::snprintf(id, sizeof id, "DESK-%02zu", i + 1);
       desks_.push_back({AccountId(i + 1), id, DESK_COLLATERAL});
     }
-    manifest_path_ = run_setup(dir_, chain_->url(), desks_, allowance, std::to_string(VAULT_FLOAT / USDC));
+    manifest_path_ =
+        run_setup(dir_, chain_->url(), desks_, allowance, std::to_string(VAULT_FLOAT / USDC));
     ASSERT_FALSE(manifest_path_.empty()) << "setup failed: see " << dir_.file("setup.log");
     manifest_ = manifest_json(manifest_path_);
     journal_ = std::make_unique<JournalBuilder>(dir_.file("journal.db"), desks_);
@@ -96,7 +99,8 @@ class BridgeTest : public ::testing::Test {
 
   SettleRun run_to_idle(const std::vector<std::string>& extra = {}, int timeout_s = 60) {
     std::vector<std::string> e = extra;
-    e.insert(e.end(), {"--exit-when-idle", "--reconcile", "--timeout-s", std::to_string(timeout_s)});
+    e.insert(e.end(),
+             {"--exit-when-idle", "--reconcile", "--timeout-s", std::to_string(timeout_s)});
     Child c(args(e), dir_.file("settle.log"));
     SettleRun r;
     while (auto l = c.line(std::chrono::seconds(timeout_s + 30))) {
@@ -150,13 +154,15 @@ class BridgeTest : public ::testing::Test {
       for (const json& f : c.value("fill_list", json::array())) {
         const std::string hex = f["bytes"];
         solana::Bytes bytes;
-        for (size_t i = 0; i < hex.size(); i += 2) bytes.push_back(uint8_t(std::stoul(hex.substr(i, 2), nullptr, 16)));
+        for (size_t i = 0; i < hex.size(); i += 2)
+          bytes.push_back(uint8_t(std::stoul(hex.substr(i, 2), nullptr, 16)));
         fills.push_back(bytes);
         solana::MerkleProof proof;
         proof.leaf_index = f["leaf"];
         proof.leaf_count = c["fills"];
         const std::string p = f["proof"];
-        for (size_t i = 0; i < p.size(); i += 64) proof.siblings.push_back(hash_from_hex(p.substr(i, 64)));
+        for (size_t i = 0; i < p.size(); i += 64)
+          proof.siblings.push_back(hash_from_hex(p.substr(i, 64)));
         EXPECT_TRUE(solana::merkle_verify(solana::merkle_leaf_hash(bytes), proof, root));
         all_fills.push_back(hex);
       }
@@ -166,8 +172,9 @@ class BridgeTest : public ::testing::Test {
         const std::string expected_memo =
             "qd-settle v1 batch=" + std::to_string(c["batch"].get<uint64_t>()) +
             " part=" + std::to_string(s["part"].get<int>()) + "/" +
-            std::to_string(c["parts"].get<int>()) + " fills=" +
-            std::to_string(c["fills"].get<uint64_t>()) + " root=" + c["root"].get<std::string>();
+            std::to_string(c["parts"].get<int>()) +
+            " fills=" + std::to_string(c["fills"].get<uint64_t>()) +
+            " root=" + c["root"].get<std::string>();
         EXPECT_EQ(memo, expected_memo);
       }
     }
@@ -182,7 +189,8 @@ class BridgeTest : public ::testing::Test {
     auto owner = solana::Keypair::load_file(kp_path);
     ASSERT_TRUE(owner.ok()) << owner.error().message;
     const auto mint = solana::Pubkey::from_base58(manifest_["mint"].get<std::string>()).value();
-    const auto authority = solana::Pubkey::from_base58(manifest_["authority"].get<std::string>()).value();
+    const auto authority =
+        solana::Pubkey::from_base58(manifest_["authority"].get<std::string>()).value();
     const auto ata = solana::Pubkey::from_base58(token(a)).value();
     const solana::Instruction ix =
         allowance == 0 ? solana::token_revoke(ata, owner.value().pubkey())
@@ -192,12 +200,18 @@ class BridgeTest : public ::testing::Test {
   }
 
   void land_as(const solana::Keypair& payer, const solana::Instruction& ix) {
-    ASSERT_TRUE(rpc_->request_airdrop(payer.pubkey(), 100'000'000).ok());
-    std::this_thread::sleep_for(300ms);
+    auto drop = rpc_->request_airdrop(payer.pubkey(), 100'000'000);
+    ASSERT_TRUE(drop.ok());
+    for (int i = 0; i < 400; ++i) {  // the fee payer needs the lamports at confirmed
+      auto st = rpc_->get_signature_statuses(std::span(&drop.value(), 1), true);
+      if (st.ok() && st.value()[0] && st.value()[0]->confirmation_status != "processed") break;
+      std::this_thread::sleep_for(25ms);
+    }
     auto bh = rpc_->get_latest_blockhash(solana::Commitment::Confirmed);
     ASSERT_TRUE(bh.ok());
     auto tx = solana::Transaction::unsigned_of(
-        solana::compile_legacy_message(payer.pubkey(), std::span(&ix, 1), bh.value().blockhash).value());
+        solana::compile_legacy_message(payer.pubkey(), std::span(&ix, 1), bh.value().blockhash)
+            .value());
     const solana::Keypair* signers[] = {&payer};
     ASSERT_TRUE(tx.sign(signers).ok());
     solana::SendOptions so;
@@ -284,7 +298,8 @@ TEST_F(BridgeTest, KilledAfterCommittingBeforeSendingResendsTheSameBytesOnce) {
   ASSERT_NO_FATAL_FAILURE(start(4));
   trade_round(6);
   {
-    Child c(args({"--pause-at", "signed:1:1", "--batch-max-fills", "100"}), dir_.file("settle.log"));
+    Child c(args({"--pause-at", "signed:1:1", "--batch-max-fills", "100"}),
+            dir_.file("settle.log"));
     ASSERT_TRUE(c.until("PAUSED ", 60s)) << log();
     c.kill(SIGKILL);
     EXPECT_EQ(c.wait(), 128 + SIGKILL);
@@ -322,7 +337,7 @@ TEST_F(BridgeTest, KilledAfterSendingBeforeConfirmationSettlesExactlyOnce) {
     ASSERT_FALSE(p.empty());
     first = p[0].signature;
     const auto st = status_of(first);
-    ASSERT_TRUE(st.has_value());  // it reached the chain...
+    ASSERT_TRUE(st.has_value());                      // it reached the chain...
     EXPECT_EQ(st->confirmation_status, "processed");  // ...but is not confirmed
     c.kill(SIGKILL);
     c.wait();
@@ -335,8 +350,8 @@ TEST_F(BridgeTest, KilledAfterSendingBeforeConfirmationSettlesExactlyOnce) {
   EXPECT_EQ(after[0].version, 1);
   EXPECT_TRUE(dead_versions(store()).empty());
   // Each part with transfers touched the vault exactly once.
-  auto sigs = rpc_->call("getSignaturesForAddress",
-                         json::array({vault(), {{"commitment", "finalized"}}}));
+  auto sigs =
+      rpc_->call("getSignaturesForAddress", json::array({vault(), {{"commitment", "finalized"}}}));
   ASSERT_TRUE(sigs.ok());
   std::set<std::string> landed;
   for (const json& s : sigs.value()) landed.insert(s["signature"].get<std::string>());
@@ -409,8 +424,10 @@ TEST_F(BridgeTest, ADeskWithTooLittleAllowanceIsQuarantinedAndSettlesAfterReappr
   ASSERT_EQ(r.rc, 0) << log();
   EXPECT_EQ(r.status["quarantined_now"], 0);
   EXPECT_NE(log().find("event=settlement_released account=3"), std::string::npos);
-  EXPECT_FALSE(query(store(), "SELECT released_at FROM quarantine_log WHERE account = 3 AND"
-                              " released_at IS NOT NULL").empty());
+  EXPECT_FALSE(query(store(),
+                     "SELECT released_at FROM quarantine_log WHERE account = 3 AND"
+                     " released_at IS NOT NULL")
+                   .empty());
   EXPECT_TRUE(r.reconcile["ok"].get<bool>()) << r.reconcile.dump();
   expect_mirrored();
 }

@@ -45,8 +45,9 @@ inline std::vector<std::vector<std::string>> query(const std::string& db_path,
 
 inline std::vector<PartInfo> parts(const std::string& db) {
   std::vector<PartInfo> out;
-  for (const auto& r : query(db, "SELECT batch_id, part, version, state, COALESCE(signature, '')"
-                                 " FROM parts ORDER BY batch_id, part")) {
+  for (const auto& r : query(db,
+                             "SELECT batch_id, part, version, state, COALESCE(signature, '')"
+                             " FROM parts ORDER BY batch_id, part")) {
     out.push_back({std::stoll(r[0]), std::stoll(r[1]), std::stoll(r[2]), r[3], r[4]});
   }
   return out;
@@ -54,8 +55,9 @@ inline std::vector<PartInfo> parts(const std::string& db) {
 
 inline std::vector<VersionInfo> dead_versions(const std::string& db) {
   std::vector<VersionInfo> out;
-  for (const auto& r : query(db, "SELECT batch_id, part, version, signature, outcome FROM"
-                                 " part_versions ORDER BY batch_id, part, version")) {
+  for (const auto& r : query(db,
+                             "SELECT batch_id, part, version, signature, outcome FROM"
+                             " part_versions ORDER BY batch_id, part, version")) {
     out.push_back({std::stoll(r[0]), std::stoll(r[1]), std::stoll(r[2]), r[3], r[4]});
   }
   return out;

@@ -49,14 +49,14 @@ TEST(VenueSettlement, TheQuickstartVenueSettlesItsTradesOnChain) {
   replace_all(yaml, "port: 9876", "port: " + std::to_string(free_port()));
   replace_all(yaml, "\"http://127.0.0.1:8899\"", "\"" + chain.url() + "\"");
   replace_all(yaml, "batch_max_delay_ms: 1000", "batch_max_delay_ms: 200");
-  {
-    std::ofstream(dir.file("venue.yaml")) << yaml;
-  }
-  Child setup({QD_NODE_EXECUTABLE, QD_LOCALNET_SETUP, "--config", dir.file("venue.yaml"), "--quiet"},
-              dir.file("setup.log"));
+  { std::ofstream(dir.file("venue.yaml")) << yaml; }
+  Child setup(
+      {QD_NODE_EXECUTABLE, QD_LOCALNET_SETUP, "--config", dir.file("venue.yaml"), "--quiet"},
+      dir.file("setup.log"));
   ASSERT_EQ(setup.wait(), 0) << "see " << dir.file("setup.log");
   auto loaded = load_config_text(yaml, "venue.yaml", dir.path());
-  ASSERT_TRUE(loaded.has_value()) << (loaded.errors().empty() ? "" : loaded.errors().front().message);
+  ASSERT_TRUE(loaded.has_value()) << (loaded.errors().empty() ? ""
+                                                              : loaded.errors().front().message);
   VenueConfig config = std::move(loaded).value();
   config.metrics.enabled = false;  // a fixed port; this test reads status() instead
   config.logging.file.clear();
@@ -66,7 +66,8 @@ TEST(VenueSettlement, TheQuickstartVenueSettlesItsTradesOnChain) {
   auto rpc = solana::RpcClient::create(chain.url());
   ASSERT_TRUE(rpc.ok());
   const std::string vault = manifest["vault"];
-  for (int i = 0; i < 200 && balance(rpc.value(), vault) < 0; ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 200 && balance(rpc.value(), vault) < 0; ++i)
+    std::this_thread::sleep_for(50ms);
 
   Venue venue(config);
   ASSERT_NE(venue.settlement(), nullptr);
@@ -100,7 +101,8 @@ TEST(VenueSettlement, TheQuickstartVenueSettlesItsTradesOnChain) {
     for (AccountId a : {1u, 2u}) collateral[a] = ex.risk()->account(a)->collateral.raw;
   });
   const int64_t initial = 1'000'000 * QUOTE_PRECISION;
-  EXPECT_EQ(collateral[1] - initial, 50 * QUOTE_PRECISION - 25'000'000 + 5'010'000);  // +50, fee, rebate
+  EXPECT_EQ(collateral[1] - initial,
+            50 * QUOTE_PRECISION - 25'000'000 + 5'010'000);  // +50, fee, rebate
   int64_t vault_expected = 10'000'000 * QUOTE_PRECISION;
   for (const auto& [a, id] : {std::pair{1u, "DESK-A"}, std::pair{2u, "DESK-B"}}) {
     EXPECT_EQ(balance(rpc.value(), manifest["accounts"][id]["token_account"]), collateral[a]) << id;

@@ -23,7 +23,8 @@ TEST(JournalReader, ReadsCommittedSettlementEventsByRange) {
     auto append = [&](SeqNo seq, std::vector<EventBody> bodies) {
       const Command c{seq, TimestampNs(seq), Deposit{1, Quote(1)}};
       std::vector<Event> evs;
-      for (uint32_t i = 0; i < bodies.size(); ++i) evs.push_back({seq, i, TimestampNs(seq), bodies[i]});
+      for (uint32_t i = 0; i < bodies.size(); ++i)
+        evs.push_back({seq, i, TimestampNs(seq), bodies[i]});
       journal.append(std::span(&c, 1), evs);
     };
     append(1, {CollateralChanged{1, Quote(5), Quote(5), CollateralReason::deposit}});

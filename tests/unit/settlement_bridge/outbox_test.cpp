@@ -16,7 +16,9 @@ namespace {
 
 constexpr int64_t USDC = QUOTE_PRECISION;
 
-Event ev(SeqNo seq, uint32_t idx, EventBody body) { return Event{seq, idx, 1000 * TimestampNs(seq), std::move(body)}; }
+Event ev(SeqNo seq, uint32_t idx, EventBody body) {
+  return Event{seq, idx, 1000 * TimestampNs(seq), std::move(body)};
+}
 
 OrderFilled fill(AccountId account, AccountId counterparty, Liquidity liq, int64_t collateral_after,
                  SeqNo trade_seq) {
@@ -35,8 +37,12 @@ auto all = [](AccountId) { return true; };
 
 TEST(Outbox, DepositsMoveTheBaselineAndAreNotSettled) {
   Outbox o;
-  o.apply(ev(1, 0, CollateralChanged{1, Quote(1000 * USDC), Quote(1000 * USDC), CollateralReason::deposit}));
-  o.apply(ev(2, 0, CollateralChanged{1, Quote(-300 * USDC), Quote(700 * USDC), CollateralReason::withdrawal}));
+  o.apply(
+      ev(1, 0,
+         CollateralChanged{1, Quote(1000 * USDC), Quote(1000 * USDC), CollateralReason::deposit}));
+  o.apply(ev(
+      2, 0,
+      CollateralChanged{1, Quote(-300 * USDC), Quote(700 * USDC), CollateralReason::withdrawal}));
   EXPECT_FALSE(o.has_open_flows());
   EXPECT_EQ(o.accounts().at(1), (AccountLedger{Quote(700 * USDC), Quote(700 * USDC), Quote(0)}));
   o.checkpoint();
@@ -45,8 +51,12 @@ TEST(Outbox, DepositsMoveTheBaselineAndAreNotSettled) {
 
 TEST(Outbox, FillsFeesFundingAndLiquidationsNetToOneAmountPerAccount) {
   Outbox o;
-  o.apply(ev(1, 0, CollateralChanged{1, Quote(1000 * USDC), Quote(1000 * USDC), CollateralReason::deposit}));
-  o.apply(ev(2, 0, CollateralChanged{2, Quote(1000 * USDC), Quote(1000 * USDC), CollateralReason::deposit}));
+  o.apply(
+      ev(1, 0,
+         CollateralChanged{1, Quote(1000 * USDC), Quote(1000 * USDC), CollateralReason::deposit}));
+  o.apply(
+      ev(2, 0,
+         CollateralChanged{2, Quote(1000 * USDC), Quote(1000 * USDC), CollateralReason::deposit}));
   // A trade: the maker (2) earns a $1 rebate, the taker (1) pays $5.
   o.apply(ev(3, 0, fill(2, 1, Liquidity::maker, 1001 * USDC, 3)));
   o.apply(ev(3, 1, fill(1, 2, Liquidity::taker, 995 * USDC, 3)));
@@ -54,7 +64,9 @@ TEST(Outbox, FillsFeesFundingAndLiquidationsNetToOneAmountPerAccount) {
   o.apply(ev(4, 0, FundingPaid{0, 1, Qty(0), Quote(2 * USDC), Quote(993 * USDC)}));
   o.apply(ev(4, 1, FundingPaid{0, 2, Qty(0), Quote(-2 * USDC), Quote(1003 * USDC)}));
   // The insurance fund's own movements stay in the vault.
-  o.apply(ev(5, 0, CollateralChanged{risk::INSURANCE_FUND_ACCOUNT, Quote(50 * USDC), Quote(50 * USDC), CollateralReason::deposit}));
+  o.apply(ev(5, 0,
+             CollateralChanged{risk::INSURANCE_FUND_ACCOUNT, Quote(50 * USDC), Quote(50 * USDC),
+                               CollateralReason::deposit}));
   EXPECT_TRUE(o.has_open_flows());
   EXPECT_EQ(o.open_fills(), 1u);
   EXPECT_EQ(o.open_first_ts(), 3000);
@@ -76,7 +88,9 @@ TEST(Outbox, FillsFeesFundingAndLiquidationsNetToOneAmountPerAccount) {
 TEST(Outbox, TakeoversAdlAndDeficitResetsAreFlows) {
   Outbox o;
   for (AccountId a : {1u, 2u})
-    o.apply(ev(a, 0, CollateralChanged{a, Quote(100 * USDC), Quote(100 * USDC), CollateralReason::deposit}));
+    o.apply(
+        ev(a, 0,
+           CollateralChanged{a, Quote(100 * USDC), Quote(100 * USDC), CollateralReason::deposit}));
   InsuranceTakeover t;
   t.account = 1;
   t.account_collateral_after = Quote(-20 * USDC);
@@ -98,7 +112,8 @@ TEST(Outbox, TakeoversAdlAndDeficitResetsAreFlows) {
 
 TEST(Outbox, AQuarantinedAccountCarriesItsAmountToALaterBatch) {
   Outbox o;
-  o.apply(ev(1, 0, CollateralChanged{1, Quote(100 * USDC), Quote(100 * USDC), CollateralReason::deposit}));
+  o.apply(ev(
+      1, 0, CollateralChanged{1, Quote(100 * USDC), Quote(100 * USDC), CollateralReason::deposit}));
   o.apply(ev(2, 0, fill(1, 2, Liquidity::taker, 90 * USDC, 2)));
   o.apply(ev(2, 1, fill(2, 1, Liquidity::maker, 10 * USDC, 2)));
   auto not_1 = [](AccountId a) { return a != 1; };
@@ -143,7 +158,8 @@ TEST(Outbox, NetsTheRealEngineExactly) {
   risk::MarketRiskParams p;
   p.funding.interval_ns = 60'000'000'000;
   spec.risk = {p};
-  for (AccountId a = 1; a <= 4; ++a) spec.accounts.push_back(AccountSpec{a, StpMode::cancel_resting, 0, 1000, true});
+  for (AccountId a = 1; a <= 4; ++a)
+    spec.accounts.push_back(AccountSpec{a, StpMode::cancel_resting, 0, 1000, true});
   Exchange ex(spec);
   Outbox o;
   std::map<AccountId, Quote> settled;

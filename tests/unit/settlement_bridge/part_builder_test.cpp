@@ -48,9 +48,11 @@ TEST_F(Parts, TransfersFollowTheBudgetAndMemoInOrderAndDirection) {
   EXPECT_EQ(ixs[1], solana::set_compute_unit_price(7));
   EXPECT_EQ(ixs[2].program_id, solana::memo_program_id());
   // A debit: desk -> vault, the authority signing as the desk's delegate.
-  EXPECT_EQ(ixs[3], solana::token_transfer_checked(key(10), keys.mint, keys.vault, keys.authority, 500, 6));
+  EXPECT_EQ(ixs[3],
+            solana::token_transfer_checked(key(10), keys.mint, keys.vault, keys.authority, 500, 6));
   // A credit: vault -> desk, the authority signing as the vault's owner.
-  EXPECT_EQ(ixs[4], solana::token_transfer_checked(keys.vault, keys.mint, key(11), keys.authority, 700, 6));
+  EXPECT_EQ(ixs[4],
+            solana::token_transfer_checked(keys.vault, keys.mint, key(11), keys.authority, 700, 6));
   std::vector<TransferLeg> zero = {{key(10), 0}};
   EXPECT_FALSE(build_part(keys, header, zero, 1, 0, solana::Hash{}, nullptr).ok());
 }
@@ -59,7 +61,8 @@ TEST_F(Parts, SixteenTransfersFitALegacyPartAndFortyFiveAV0Part) {
   header = PartHeader{12345678901234, 1, 2, 640, solana::Hash{}};
   ASSERT_EQ(batch_memo(header).size(), 122u);  // the memo size the capacity is quoted for
   auto l16 = legs(16, -1), l17 = legs(17, -1);
-  auto tx = build_part(keys, header, l16, SIMULATION_COMPUTE_LIMIT, UINT64_MAX, solana::Hash{}, nullptr);
+  auto tx =
+      build_part(keys, header, l16, SIMULATION_COMPUTE_LIMIT, UINT64_MAX, solana::Hash{}, nullptr);
   ASSERT_TRUE(tx.ok());
   EXPECT_TRUE(tx.value().check_limits().ok());
   tx = build_part(keys, header, l17, SIMULATION_COMPUTE_LIMIT, UINT64_MAX, solana::Hash{}, nullptr);

@@ -54,17 +54,23 @@ TEST(TokenAccount, NamesWhyATransferWouldFail) {
     return transfer_problem(decode_token_account(d), mint, venue, amount, debit);
   };
   EXPECT_EQ(check(account(100, venue, 100), 100, true), "");
-  EXPECT_NE(check(account(100, venue, 99), 100, true).find("allowance exhausted"), std::string::npos);
-  EXPECT_NE(check(account(99, venue, 100), 100, true).find("insufficient balance"), std::string::npos);
-  EXPECT_NE(check(account(100, std::nullopt, 0), 100, true).find("delegation revoked"), std::string::npos);
-  EXPECT_NE(check(account(100, key(7), 100), 100, true).find("delegation revoked"), std::string::npos);
+  EXPECT_NE(check(account(100, venue, 99), 100, true).find("allowance exhausted"),
+            std::string::npos);
+  EXPECT_NE(check(account(99, venue, 100), 100, true).find("insufficient balance"),
+            std::string::npos);
+  EXPECT_NE(check(account(100, std::nullopt, 0), 100, true).find("delegation revoked"),
+            std::string::npos);
+  EXPECT_NE(check(account(100, key(7), 100), 100, true).find("delegation revoked"),
+            std::string::npos);
   EXPECT_NE(check(account(100, venue, 100, 2), 100, true).find("frozen"), std::string::npos);
   // A credit needs only a live account of the mint.
   EXPECT_EQ(check(account(0, std::nullopt, 0), 100, false), "");
-  EXPECT_NE(transfer_problem(std::nullopt, mint, venue, 0, false).find("missing"), std::string::npos);
-  EXPECT_NE(transfer_problem(decode_token_account(account(0, std::nullopt, 0)), key(5), venue, 0, false)
-                .find("another mint"),
+  EXPECT_NE(transfer_problem(std::nullopt, mint, venue, 0, false).find("missing"),
             std::string::npos);
+  EXPECT_NE(
+      transfer_problem(decode_token_account(account(0, std::nullopt, 0)), key(5), venue, 0, false)
+          .find("another mint"),
+      std::string::npos);
 }
 
 }  // namespace
