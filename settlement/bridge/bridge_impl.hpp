@@ -32,10 +32,13 @@ struct LiveInfo {
 };
 
 struct SettlementBridge::Impl {
-  explicit Impl(BridgeOptions o) : opt(std::move(o)) {}
+  explicit Impl(BridgeOptions o)
+      : opt(std::move(o)), max_fills(opt.batch_max_fills), max_delay_ms(opt.batch_max_delay_ms) {}
 
   BridgeOptions opt;
   std::vector<SettlementListener*> listeners;
+  std::atomic<uint32_t> max_fills{0};  // live copies of opt.batch_max_fills / _delay_ms
+  std::atomic<uint32_t> max_delay_ms{0};
 
   std::thread thread;
   std::mutex mu;  // guards stop_requested and releases

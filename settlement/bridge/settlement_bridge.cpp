@@ -61,6 +61,11 @@ void SettlementBridge::stop() {
   impl_->snap.running = false;
 }
 
+void SettlementBridge::set_batch_limits(uint32_t max_fills, uint32_t max_delay_ms) {
+  if (max_fills > 0) impl_->max_fills = max_fills;
+  if (max_delay_ms > 0) impl_->max_delay_ms = max_delay_ms;
+}
+
 SettlementStatus SettlementBridge::status() const {
   std::lock_guard lock(impl_->snap_mu);
   return impl_->snap;
@@ -160,26 +165,26 @@ void SettlementBridge::Impl::poll_journal() {
                      " but settlement already covered seq " + std::to_string(outbox.cursor()) +
                      ": this settlement store belongs to another journal");
   }
-  const size_t max_fills = std::max<uint32_t>(opt.batch_max_fills, 1);
+  const size_t max_fills_now = std::max<uint32_t>(max_fills.load(), 1);
   for (int chunk = 0; chunk < CHUNKS_PER_STEP && outbox.read_seq() < journal_seq; ++chunk) {
     if (batches.size() >= MAX_WAITING_BATCHES) return;
     const SeqNo through = std::min(journal_seq, outbox.read_seq() + READ_CHUNK);
     journal->read(outbox.read_seq(), through, [&](const Event& e) {
       // Cut only between commands: a command's fills never straddle two batches.
-      if (e.seq != outbox.read_seq() && outbox.open_fills() >= max_fills) close_batch();
+      if (e.seq != outbox.read_seq() && outbox.open_fills() >= max_fills_now) close_batch();
       const bool was_open = outbox.has_open_flows();
       outbox.apply(e);
       if (!was_open && outbox.has_open_flows()) open_since = std::chrono::steady_clock::now();
     });
     outbox.advance_to(through);
-    if (outbox.open_fills() >= max_fills) close_batch();
+    if (outbox.open_fills() >= max_fills_now) close_batch();
     if (stopping()) return;
   }
 }
 
 void SettlementBridge::Impl::maybe_close_by_time() {
   const auto now = std::chrono::steady_clock::now();
-  const auto delay = std::chrono::milliseconds(opt.batch_max_delay_ms);
+  const auto delay = std::chrono::milliseconds(max_delay_ms.load());
   auto can_settle = [this](AccountId a) { return settleable(a); };
   if (outbox.has_open_flows()) {
     if (now - open_since >= delay) close_batch();

@@ -147,6 +147,9 @@ class SettlementBridge {
   /// goes in the next batch, whose pre-check quarantines it again if still short. Returns false
   /// for an account that is not quarantined.
   bool release(AccountId account);
+  /// Live config reload of settlement.batch_max_fills / batch_max_delay_ms (any thread); used
+  /// from the next cut on. Zero values are ignored.
+  void set_batch_limits(uint32_t max_fills, uint32_t max_delay_ms);
   /// Compares finalized on-chain balances with the settled collateral; uses its own RPC
   /// connection (any thread). Differences are also logged.
   ReconcileReport reconcile() const;
