@@ -303,6 +303,13 @@ TEST_F(OrderEntry, RejectsNameTheProblem) {
   custom.setField(9999, "x");
   send(*a_, custom);
   EXPECT_EQ(field(expect(*a_, "d6", '8'), 58), "user-defined tag 9999 is not supported");
+  // Post-only that would take liquidity (a resting ask of another desk at 49500).
+  send(*b_, limit("ask", '2', "0.1", "49500"));
+  expect(*b_, "ask", '0');
+  FIX::Message post = limit("d8", '1', "0.1", "49500");
+  post.setField(18, "6");
+  send(*a_, post);
+  EXPECT_EQ(field(expect(*a_, "d8", '8'), 20003), "400");
   // Outside the price band.
   send(*a_, limit("d7", '1', "0.1", "60000"));
   EXPECT_EQ(field(expect(*a_, "d7", '8'), 20003), "213");
@@ -382,6 +389,27 @@ TEST(FixOrderEntry, OrderViewSurvivesARestart) {
   b->send(h);
   EXPECT_EQ(field(b->wait_for(er("r1", 'I'), 5s).value(), 151), "0.3");
   b->stop(true);
+}
+
+TEST(FixOrderEntry, SessionLevelPossDupOfAnOrderIsNotExecutedTwice) {
+  VenueHarness v;
+  RawConnection c(v.port());
+  auto hdr = [](int seq) {
+    return "49=DESK_A|56=QUANTDESK|34=" + std::to_string(seq) + "|52=" + now_text() + "|";
+  };
+  c.send(frame("35=A|" + hdr(1) + "98=0|108=30|553=DESK_A|554=desk-a-pass|"));
+  ASSERT_NE(c.read_until(soh("|35=A|"), 5s).find(soh("|35=A|")), std::string::npos);
+  std::string d = "11=pd1|55=BTC-PERP|54=1|60=" + now_text() + "|38=0.1|40=2|44=49000|59=1|";
+  c.send(frame("35=D|" + hdr(2) + d));
+  std::string first = c.read_until(soh("|150=0|"), 5s);
+  ASSERT_NE(first.find(soh("|11=pd1|")), std::string::npos) << first;
+  // The same order again as a possible duplicate (43=Y) under the next sequence number.
+  std::string original_time = now_text();
+  c.send(frame("35=D|" + hdr(3) + "43=Y|122=" + original_time + "|" + d));
+  std::string second = c.read_until(soh("|150=I|"), 5s);
+  EXPECT_NE(second.find(soh("|150=I|")), std::string::npos) << second;
+  EXPECT_EQ(second.find(soh("|150=0|")), std::string::npos) << second;
+  EXPECT_EQ(v.gateway().stats().commands_submitted, 1u);
 }
 
 }  // namespace
