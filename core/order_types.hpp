@@ -48,4 +48,12 @@ enum class MarketStatus : uint8_t { open, halted, closed };
 /// Which role the order played in a fill.
 enum class Liquidity : uint8_t { maker, taker };
 
+/// The lower-case names journals, logs, the admin socket and reports print (e.g. "stop_limit").
+const char* to_string(Side s);
+const char* to_string(OrderType t);
+const char* to_string(TimeInForce t);
+const char* to_string(StpMode m);
+const char* to_string(OrderStatus s);
+const char* to_string(MarketStatus s);
+
 }  // namespace qd

@@ -50,39 +50,6 @@ CREATE VIEW IF NOT EXISTS open_orders AS
   WHERE o.status IN ('new', 'partially_filled', 'pending_trigger');
 )sql";
 
-const char* side_name(Side s) { return s == Side::buy ? "buy" : "sell"; }
-const char* status_name(OrderStatus s) {
-  switch (s) {
-    case OrderStatus::pending_trigger: return "pending_trigger";
-    case OrderStatus::new_: return "new";
-    case OrderStatus::partially_filled: return "partially_filled";
-    case OrderStatus::filled: return "filled";
-    case OrderStatus::canceled: return "canceled";
-    case OrderStatus::replaced: return "replaced";
-    case OrderStatus::rejected: return "rejected";
-    case OrderStatus::expired: return "expired";
-  }
-  return "?";
-}
-const char* type_name(OrderType t) {
-  switch (t) {
-    case OrderType::limit: return "limit";
-    case OrderType::market: return "market";
-    case OrderType::stop_market: return "stop_market";
-    case OrderType::stop_limit: return "stop_limit";
-  }
-  return "?";
-}
-const char* tif_name(TimeInForce t) {
-  switch (t) {
-    case TimeInForce::gtc: return "gtc";
-    case TimeInForce::ioc: return "ioc";
-    case TimeInForce::fok: return "fok";
-    case TimeInForce::day: return "day";
-    case TimeInForce::gtd: return "gtd";
-  }
-  return "?";
-}
 const char* command_kind(const CommandBody& b) {
   static constexpr const char* names[] = {"new_order",  "cancel_order", "replace_order",
                                           "mass_cancel", "set_mark_price", "clock_tick",
@@ -255,8 +222,8 @@ void SqliteJournal::write_event(const Event& e, std::string_view body) {
     b.i64(o->origin.session);
     b.i64(o->market);
     b.text(o->client_id.view());
-    b.text(side_name(o->side));
-    b.text(status_name(o->status));
+    b.text(to_string(o->side));
+    b.text(to_string(o->status));
     b.i64(o->price.raw);
     b.i64(o->order_qty.raw);
     b.i64(o->leaves_qty.raw);
@@ -297,16 +264,16 @@ void SqliteJournal::write_event(const Event& e, std::string_view body) {
     u.i64(o->origin.session);
     u.i64(o->market);
     u.text(o->client_id.view());
-    u.text(side_name(o->side));
-    u.text(type_name(o->type));
-    u.text(tif_name(o->tif));
+    u.text(to_string(o->side));
+    u.text(to_string(o->type));
+    u.text(to_string(o->tif));
     u.i64(o->price.raw);
     u.i64(o->stop_price.raw);
     u.i64(o->order_qty.raw);
     u.i64(o->leaves_qty.raw);
     u.i64(o->cum_qty.raw);
     u.i64(o->avg_price.raw);
-    u.text(status_name(o->status));
+    u.text(to_string(o->status));
     u.i64(int64_t(e.seq));
     if (sqlite3_step(upsert_order_) != SQLITE_DONE)
       throw std::runtime_error("journal " + path_ + ": " + sqlite3_errmsg(db_));

@@ -17,86 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* name_of(MarketStatus s) {
-  switch (s) {
-    case MarketStatus::open:
-      return "open";
-    case MarketStatus::halted:
-      return "halted";
-    case MarketStatus::closed:
-      return "closed";
-  }
-  return "unknown";
-}
-
-const char* name_of(SessionRole r) {
-  switch (r) {
-    case SessionRole::order_entry:
-      return "order_entry";
-    case SessionRole::drop_copy:
-      return "drop_copy";
-    case SessionRole::market_data:
-      return "market_data";
-  }
-  return "unknown";
-}
-
-const char* name_of(Side s) {
-  return s == Side::buy ? "buy" : "sell";
-}
-
-const char* name_of(OrderType t) {
-  switch (t) {
-    case OrderType::limit:
-      return "limit";
-    case OrderType::market:
-      return "market";
-    case OrderType::stop_market:
-      return "stop_market";
-    case OrderType::stop_limit:
-      return "stop_limit";
-  }
-  return "unknown";
-}
-
-const char* name_of(TimeInForce t) {
-  switch (t) {
-    case TimeInForce::gtc:
-      return "gtc";
-    case TimeInForce::ioc:
-      return "ioc";
-    case TimeInForce::fok:
-      return "fok";
-    case TimeInForce::day:
-      return "day";
-    case TimeInForce::gtd:
-      return "gtd";
-  }
-  return "unknown";
-}
-
-const char* name_of(OrderStatus s) {
-  switch (s) {
-    case OrderStatus::pending_trigger:
-      return "pending_trigger";
-    case OrderStatus::new_:
-      return "new";
-    case OrderStatus::partially_filled:
-      return "partially_filled";
-    case OrderStatus::filled:
-      return "filled";
-    case OrderStatus::canceled:
-      return "canceled";
-    case OrderStatus::replaced:
-      return "replaced";
-    case OrderStatus::rejected:
-      return "rejected";
-    case OrderStatus::expired:
-      return "expired";
-  }
-  return "unknown";
-}
-
 AdminResponse fail(std::string error, json details = json::object()) {
   AdminResponse r;
   r.ok = false;
@@ -133,10 +53,10 @@ json order_json(const VenueConfig& c, const OrderState& s) {
   o["order_id"] = s.order_id;
   o["client_order_id"] = std::string(s.client_id.view());
   o["market"] = s.market < c.markets.size() ? c.markets[s.market].symbol : "?";
-  o["side"] = name_of(s.side);
-  o["type"] = name_of(s.type);
-  o["tif"] = name_of(s.tif);
-  o["status"] = name_of(s.status);
+  o["side"] = to_string(s.side);
+  o["type"] = to_string(s.type);
+  o["tif"] = to_string(s.tif);
+  o["status"] = to_string(s.status);
   o["price"] = to_string(s.price);
   if (s.type == OrderType::stop_market || s.type == OrderType::stop_limit) {
     o["stop_price"] = to_string(s.stop_price);
@@ -204,7 +124,7 @@ json AdminService::session_json(const SessionConfig& s) const {
   json j;
   j["sender_comp_id"] = s.sender_comp_id;
   j["target_comp_id"] = s.target_comp_id;
-  j["role"] = name_of(s.role);
+  j["role"] = to_string(s.role);
   j["listener"] = s.listener;
   j["enabled"] = s.enabled;
   j["logged_on"] = venue_.gateway().is_logged_on(s.sender_comp_id);
@@ -251,7 +171,7 @@ AdminResponse AdminService::status() {
     json m;
     m["symbol"] = c.markets[i].symbol;
     if (i < rows.size()) {
-      m["status"] = name_of(rows[i].status);
+      m["status"] = to_string(rows[i].status);
       m["mark"] = rows[i].mark ? json(to_string(*rows[i].mark)) : json(nullptr);
       m["resting_orders"] = rows[i].resting;
     }
@@ -320,14 +240,14 @@ AdminResponse AdminService::market_status(const json& args, MarketStatus target)
   const bool applied =
       wait_until([&](const Exchange& ex) { return ex.market(id).status == target; });
   if (!applied) {
-    return fail("submitted, but the engine did not show " + symbol + " " + name_of(target) +
+    return fail("submitted, but the engine did not show " + symbol + " " + to_string(target) +
                 " within " + std::to_string(apply_timeout_.count()) + " ms");
   }
   return done({{"symbol", symbol},
-               {"previous", name_of(before)},
-               {"status", name_of(target)},
+               {"previous", to_string(before)},
+               {"status", to_string(target)},
                {"last_seq", venue_.sequencer().last_seq()}},
-              symbol + " " + name_of(before) + " -> " + name_of(target));
+              symbol + " " + to_string(before) + " -> " + to_string(target));
 }
 
 AdminResponse AdminService::oracle_set(const json& args) {

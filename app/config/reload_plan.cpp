@@ -30,46 +30,6 @@ std::string bps(int64_t ppm) {
   return format_decimal(ppm, 2);
 }  // ppm -> "-2" (bps)
 
-const char* name_of(MarketStatus s) {
-  switch (s) {
-    case MarketStatus::open:
-      return "open";
-    case MarketStatus::halted:
-      return "halted";
-    case MarketStatus::closed:
-      return "closed";
-  }
-  return "?";
-}
-
-const char* name_of(StpMode m) {
-  switch (m) {
-    case StpMode::none:
-      return "none";
-    case StpMode::cancel_resting:
-      return "cancel_resting";
-    case StpMode::cancel_aggressing:
-      return "cancel_aggressing";
-    case StpMode::cancel_both:
-      return "cancel_both";
-    case StpMode::decrement_and_cancel:
-      return "decrement_and_cancel";
-  }
-  return "?";
-}
-
-const char* name_of(SessionRole r) {
-  switch (r) {
-    case SessionRole::order_entry:
-      return "order_entry";
-    case SessionRole::drop_copy:
-      return "drop_copy";
-    case SessionRole::market_data:
-      return "market_data";
-  }
-  return "?";
-}
-
 const char* name_of(LogLevel l) {
   static constexpr const char* names[] = {"trace", "debug",    "info", "warn",
                                           "error", "critical", "off"};
@@ -126,7 +86,7 @@ std::vector<Field> fields(const MarketConfig& m) {
       {"oracle.fill_staleness_s", num(o.fill_staleness_s), A::live},
       {"oracle.max_confidence_pct", pct(o.max_confidence_bps), A::live},
       {"oracle.mark_band_pct", pct(o.mark_band_bps), A::live},
-      {"status", name_of(m.status), A::live},
+      {"status", to_string(m.status), A::live},
       {"day_end_offset_s", num(uint64_t(m.day_end_offset_ns / 1'000'000'000)), A::live},
   };
 }
@@ -135,7 +95,7 @@ std::vector<Field> fields(const AccountConfig& a) {
   return {
       {"position", num(a.number), A::restart},
       {"collateral", to_string(a.collateral), A::no_effect},
-      {"stp_mode", name_of(a.stp_mode), A::live},
+      {"stp_mode", to_string(a.stp_mode), A::live},
       {"stp_group", num(a.stp_group), A::live},
       {"max_open_orders", num(a.max_open_orders), A::live},
       {"enabled", yn(a.enabled), A::live},
@@ -171,7 +131,7 @@ std::vector<Field> fields(const QuickFixSettings& q) {
 
 std::vector<Field> fields(const SessionConfig& s) {
   std::vector<Field> f = {
-      {"role", name_of(s.role), A::restart},
+      {"role", to_string(s.role), A::restart},
       {"listener", s.listener, A::restart},
       {"accounts", s.all_accounts ? "all" : join(s.accounts), A::live},
       {"auth.username", s.auth.username, A::live},

@@ -142,6 +142,15 @@ enum class SessionRole : uint8_t {
   market_data,  ///< MarketDataRequest only
 };
 
+inline const char* to_string(SessionRole r) {
+  switch (r) {
+    case SessionRole::order_entry: return "order_entry";
+    case SessionRole::drop_copy: return "drop_copy";
+    case SessionRole::market_data: return "market_data";
+  }
+  return "unknown";
+}
+
 struct AuthConfig {
   std::string username;  ///< Logon Username (553); required, unique across sessions
   /// argon2id PHC string "$argon2id$v=19$m=...,t=...,p=...$salt$hash" checked against Password

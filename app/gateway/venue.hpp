@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/config/venue_config.hpp"
+#include "app/gateway/exchange_spec_from.hpp"
 #include "app/metrics/venue_metrics.hpp"
 #include "engine/exchange.hpp"
 #include "engine/replay.hpp"
@@ -21,9 +22,6 @@
 
 namespace qd {
 
-/// The engine's view of the configured markets and accounts, with the margin core's parameters.
-ExchangeSpec exchange_spec_from(const VenueConfig& config);
-risk::MarketRiskParams risk_params_from(const MarketConfig& m, const RiskConfig& r);
 
 class Venue {
  public:

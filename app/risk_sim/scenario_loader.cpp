@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/config/config_parse.hpp"
+#include "app/gateway/exchange_spec_from.hpp"
 #include "app/risk_sim/scenario_parse.hpp"
 #include "core/decimal.hpp"
 #include "risk/account.hpp"
@@ -87,15 +88,8 @@ void parse_market(const ConfigNode& n, const std::string& path, const RiskConfig
   read_pct_bps(r, "mark_band_pct", p.mark.band_bps, 1, 9999);
   read_pct_bps(r, "liquidation_pause_pct", p.oracle.liquidation_pause_bps, 1, 10000);
 
-  // The venue-wide part (config `risk:`), as the gateway maps it (app/gateway/venue.cpp).
-  p.liquidation_fee_bps = venue.liquidation_fee_bps;
-  p.liquidation_buffer_bps = venue.liquidation_buffer_bps;
-  p.gain_weight_bps = venue.unrealized_pnl_weight_bps;
-  p.funding.sample_interval_ns = int64_t(venue.funding_sample_s) * NS_PER_S;
-  p.funding.impact_margin_notional = venue.impact_notional;
-  p.funding.interest_8h = venue.funding_interest_8h_e9;
-  p.funding.premium_clamp_8h = venue.funding_clamp_8h_e9;
-  p.funding.max_hourly_rate = venue.funding_cap_hourly_e9;
+  // The venue-wide part (config `risk:`), mapped exactly as the gateway maps it.
+  apply_venue_risk(venue, p);
   if (const char* why = risk::validate(p))
     r.error_here(std::string("invalid risk parameters: ") + why);
   r.finish();
