@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <type_traits>
@@ -46,7 +47,22 @@ std::string default_dictionary_path() {
 
 Gateway::SessionRuntime::SessionRuntime(SessionId n, const SessionConfig& c,
                                         std::vector<AccountId> a)
-    : number(n), config(c), id(session_id_of(c)), accounts(std::move(a)), guard(c), outbox(id) {}
+    : number(n),
+      config(c),
+      id(session_id_of(c)),
+      accounts(std::move(a)),
+      guard(c),
+      outbox(id),
+      handle{number, config, id, accounts, outbox} {}
+
+bool SessionHandle::may_act_for(AccountId account) const {
+  return std::find(accounts.begin(), accounts.end(), account) != accounts.end();
+}
+
+bool SessionHandle::logged_on() const {
+  FIX::Session* s = FIX::Session::lookupSession(id);
+  return s && s->isLoggedOn();
+}
 
 Gateway::Gateway(const VenueConfig& config, CommandSink& sink, GatewayOptions options)
     : config_(config), sink_(sink), options_(std::move(options)), directory_(config_) {
@@ -68,6 +84,7 @@ Gateway::Gateway(const VenueConfig& config, CommandSink& sink, GatewayOptions op
     auto rt = std::make_unique<SessionRuntime>(SessionId(i + 1), s, std::move(accounts));
     if (s.throttle) rt->throttle.emplace(*s.throttle, 0);
     by_id_[rt->id] = rt.get();
+    handles_.push_back(&rt->handle);
     sessions_.push_back(std::move(rt));
   }
   exec_prefix_ = "G" + std::to_string(wall_clock_ns() / 1'000'000) + "-";
@@ -109,6 +126,22 @@ std::string Gateway::next_exec_id() {
   return exec_prefix_ + std::to_string(++exec_counter_);
 }
 
+void Gateway::add_service(std::unique_ptr<GatewayService> service) {
+  std::lock_guard lock(view_mu_);
+  if (started_) throw std::logic_error("Gateway::add_service after start()");
+  services_.push_back(std::move(service));
+}
+
+GatewayContext Gateway::context() const {
+  return GatewayContext{config_, directory_, dictionary_, handles_};
+}
+
+GatewayService* Gateway::service_for(const std::string& type) const {
+  for (const auto& service : services_)
+    if (service->handles(type)) return service.get();
+  return nullptr;
+}
+
 GatewayStats Gateway::stats() const {
   std::lock_guard lock(stats_mu_);
   GatewayStats s = stats_;
@@ -129,16 +162,7 @@ void Gateway::start() {
     stopping_ = false;
   }
   maintenance_ = std::thread([this] { maintenance_loop(); });
-
-  // Orders left open by sessions with cancel-on-disconnect: the venue went down under them.
-  for (auto& s : sessions_) {
-    bool open;
-    {
-      std::lock_guard lock(view_mu_);
-      open = view_.has_open_orders(s->number);
-    }
-    if (s->config.cancel_on_disconnect && open) submit_cancel_on_disconnect(*s);
-  }
+  for (auto& service : services_) service->start();
 
   GuardLookup guards = [this](const FIX::SessionID& id) -> SessionGuard* {
     SessionRuntime* s = runtime(id);
@@ -166,6 +190,16 @@ void Gateway::start() {
                  plan.listener->tls ? " (TLS)" : "");
     listeners_.push_back(std::move(l));
   }
+  // Orders left open by sessions with cancel-on-disconnect: the venue went down under them.
+  // After the acceptors exist, so the cancel reports are stored for the desk's next Logon.
+  for (auto& s : sessions_) {
+    bool open;
+    {
+      std::lock_guard lock(view_mu_);
+      open = view_.has_open_orders(s->number);
+    }
+    if (s->config.cancel_on_disconnect && open) submit_cancel_on_disconnect(*s);
+  }
 }
 
 void Gateway::stop(bool graceful) {
@@ -192,6 +226,7 @@ void Gateway::stop(bool graceful) {
   cod_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
   for (auto& s : sessions_) s->outbox.stop();
+  for (auto& service : services_) service->stop();
   listeners_.clear();  // destroys the acceptors and with them the QuickFIX sessions
 }
 
@@ -208,6 +243,7 @@ void Gateway::onLogon(const FIX::SessionID& id) {
     s->throttle->reset(std::chrono::steady_clock::now().time_since_epoch().count());
   }
   spdlog::info("FIX {} logged on", id.toString());
+  for (auto& service : services_) service->on_logon(s->handle);
 }
 
 void Gateway::onLogout(const FIX::SessionID& id) {
@@ -220,6 +256,7 @@ void Gateway::onLogout(const FIX::SessionID& id) {
   }
   if (!was) return;
   spdlog::info("FIX {} logged out", id.toString());
+  for (auto& service : services_) service->on_logout(s->handle);
   if (s->config.cancel_on_disconnect) submit_cancel_on_disconnect(*s);
 }
 
@@ -309,6 +346,8 @@ void Gateway::on_events(std::span<const Event> events) {
     }
     if (started_) route(e);
   }
+  // Still under view_mu_: services see batches in sequence order and never interleaved.
+  for (auto& service : services_) service->on_events(events, started_);
 }
 
 void Gateway::route(const Event& e) {

@@ -29,6 +29,7 @@
 #include "app/config/venue_config.hpp"
 #include "core/engine_ports.hpp"
 #include "fix/directory.hpp"
+#include "fix/gateway_service.hpp"
 #include "fix/order_decoder.hpp"
 #include "fix/order_view.hpp"
 #include "fix/outbox.hpp"
@@ -68,6 +69,12 @@ class Gateway : public FIX::Application, public EventListener {
   ~Gateway() override;
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
+
+  /// Adds an application service (drop copy, account reports, market data) answering the
+  /// MsgTypes it declares; before start(). Build it with context().
+  void add_service(std::unique_ptr<GatewayService> service);
+  /// What services are built with: config, directory, dictionary and every session's handle.
+  GatewayContext context() const;
 
   /// Binds every listener and starts accepting. Events received before this are journal replay:
   /// they rebuild the order view and send nothing. Sessions with cancel-on-disconnect that still
@@ -113,6 +120,7 @@ class Gateway : public FIX::Application, public EventListener {
     std::atomic<bool> logged_on{false};
     std::atomic<bool> throttle_logout{false};
     std::atomic<int> pending_cod{0};  ///< cancel-on-disconnect requests not yet answered
+    SessionHandle handle;             ///< what services see of this session
   };
 
   SessionRuntime* runtime(const FIX::SessionID& id) const;
@@ -122,6 +130,8 @@ class Gateway : public FIX::Application, public EventListener {
 
   // Requests (gateway_requests.cpp).
   void handle_app(const FIX::Message& msg, SessionRuntime& s);
+  GatewayService* service_for(const std::string& type) const;
+  void reject_for_role(const FIX::Message& msg, SessionRuntime& s, const std::string& type);
   bool check_throttle(const FIX::Message& msg, SessionRuntime& s, const std::string& type);
   std::optional<Rejection> check_unknown_fields(const FIX::Message& msg, const std::string& type,
                                                 const SessionRuntime& s) const;
@@ -147,6 +157,8 @@ class Gateway : public FIX::Application, public EventListener {
   FIX::DataDictionary dictionary_;
   std::vector<std::unique_ptr<SessionRuntime>> sessions_;
   std::map<FIX::SessionID, SessionRuntime*> by_id_;
+  std::vector<SessionHandle*> handles_;
+  std::vector<std::unique_ptr<GatewayService>> services_;
 
   mutable std::mutex view_mu_;  ///< guards view_ and the order of queued messages
   OrderView view_;

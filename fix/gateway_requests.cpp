@@ -25,18 +25,6 @@ bool flag_set(const FIX::FieldMap& m, int tag) {
   return m.isSetField(tag) && m.getField(tag) == "Y";
 }
 
-const char* role_name(SessionRole r) {
-  switch (r) {
-    case SessionRole::order_entry:
-      return "order_entry";
-    case SessionRole::drop_copy:
-      return "drop_copy";
-    case SessionRole::market_data:
-      return "market_data";
-  }
-  return "?";
-}
-
 bool is_order_entry_type(const std::string& type) {
   return type == "D" || type == "F" || type == "G" || type == "H" || type == "q" || type == "AF";
 }
@@ -131,6 +119,18 @@ void Gateway::handle_app(const FIX::Message& msg, SessionRuntime& s) {
                   "message larger than " + std::to_string(options_.max_message_bytes) + " bytes"});
     return;
   }
+  if (GatewayService* service = service_for(type)) {
+    if (!service->permitted(s.config.role, type)) {
+      reject_for_role(msg, s, type);
+      return;
+    }
+    if (std::optional<Rejection> why = check_unknown_fields(msg, type, s)) {
+      reject_request(msg, s, "", *why);
+      return;
+    }
+    service->on_request(msg, s.handle);
+    return;
+  }
   if (!is_order_entry_type(type)) {
     reject_request(msg, s, "",
                    Rejection{RejectReason::unsupported_message,
@@ -138,17 +138,7 @@ void Gateway::handle_app(const FIX::Message& msg, SessionRuntime& s) {
     return;
   }
   if (s.config.role != SessionRole::order_entry) {
-    FIX::Message out =
-        encode_business_reject(msg,
-                               Rejection{RejectReason::role_not_permitted,
-                                         std::string("MsgType ") + type + " not permitted on a " +
-                                             role_name(s.config.role) + " session"},
-                               6);
-    {
-      std::lock_guard lock(stats_mu_);
-      ++stats_.rejected_before_engine;
-    }
-    s.outbox.push(std::move(out));
+    reject_for_role(msg, s, type);
     return;
   }
   if (std::optional<Rejection> why = check_unknown_fields(msg, type, s)) {
@@ -169,6 +159,20 @@ void Gateway::handle_app(const FIX::Message& msg, SessionRuntime& s) {
     on_mass_cancel(msg, s, poss_dup);
   else
     on_mass_status(msg, s);
+}
+
+void Gateway::reject_for_role(const FIX::Message& msg, SessionRuntime& s, const std::string& type) {
+  FIX::Message out =
+      encode_business_reject(msg,
+                             Rejection{RejectReason::role_not_permitted,
+                                       std::string("MsgType ") + type + " not permitted on a " +
+                                           to_string(s.config.role) + " session"},
+                             6);
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.rejected_before_engine;
+  }
+  s.outbox.push(std::move(out));
 }
 
 void Gateway::on_new_order(const FIX::Message& msg, SessionRuntime& s, bool poss_dup) {
