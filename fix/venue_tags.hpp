@@ -29,6 +29,47 @@ inline constexpr int ThrottleRemaining = 20006;
 inline constexpr int ThrottleRefillMs = 20007;
 /// Boolean on ExecutionReport: Y when the order was entered by the venue itself (liquidation).
 inline constexpr int VenueInitiated = 20008;
+/// String on drop copies (ExecutionReport, TradeCaptureReport): the SenderCompID of the session
+/// that entered the order; "VENUE" for what the venue did itself (liquidation, ADL, takeover).
+inline constexpr int OriginSession = 20030;
+/// String on a drop-copy session's Logon: the last ExecID ("<seq>.<index>") the desk holds;
+/// copies resume after it ("0" = from the start of the journal). Absent: after the last copy
+/// the venue handed to the session.
+inline constexpr int DropCopyResumeAfter = 20031;
+
+// Reference data and account reports (20200-20213), on SecurityList (y), PositionReport (AP) and
+// CollateralReport (BA). Money in USDC (6 decimals), quantities in base units (9 decimals).
+/// Amt on SecurityList: smallest price x quantity an order may have; absent = none.
+inline constexpr int MinNotional = 20200;
+/// Qty on SecurityList: largest order quantity; absent = none.
+inline constexpr int MaxOrderQty = 20201;
+/// Amt on SecurityList: largest price x quantity; absent = none.
+inline constexpr int MaxOrderNotional = 20202;
+/// Int on SecurityList: the market's state, SecurityTradingStatus (326) values (2, 17, 18).
+inline constexpr int VenueTradingStatus = 20203;
+/// Price on PositionReport: average entry price of the open position (truncated); 0 when flat.
+inline constexpr int EntryPrice = 20204;
+/// Amt on PositionReport / CollateralReport: unrealized PnL at the mark (signed).
+inline constexpr int UnrealizedPnL = 20205;
+/// Amt on PositionReport: trading PnL realized in the market, fees and funding excluded.
+inline constexpr int RealizedPnL = 20206;
+/// Amt on PositionReport / CollateralReport: initial margin requirement (margin used), resting
+/// orders included.
+inline constexpr int InitialMargin = 20207;
+/// Amt on PositionReport / CollateralReport: maintenance margin requirement.
+inline constexpr int MaintenanceMargin = 20208;
+/// Amt on PositionReport: funding paid in the market since the journal began (+ paid, - received).
+inline constexpr int FundingPaid = 20209;
+/// Price on PositionReport: the mark at which the account would be liquidated; absent when none.
+inline constexpr int LiquidationPrice = 20210;
+/// Amt on CollateralReport: deposits - withdrawals + realized PnL - fees - funding.
+inline constexpr int CollateralBalance = 20211;
+/// Amt on CollateralReport: equity (weighted gains) - initial requirement; may be negative.
+inline constexpr int FreeCollateral = 20212;
+/// Amt on PositionReport / CollateralReport: |position| x mark.
+inline constexpr int PositionNotional = 20213;
+/// Char on market data trade entries (W/X, MDEntryType 2): the taker's side, 1 = buy, 2 = sell.
+inline constexpr int AggressorSide = 20300;
 }  // namespace tag
 
 // Standard FIX 4.4 tags the codec uses that QuickFIX's FIELD namespace names differently or not
@@ -40,6 +81,7 @@ inline constexpr int ClOrdID = 11;
 inline constexpr int Commission = 12;
 inline constexpr int CommType = 13;
 inline constexpr int CumQty = 14;
+inline constexpr int Currency = 15;
 inline constexpr int ExecID = 17;
 inline constexpr int ExecInst = 18;
 inline constexpr int HandlInst = 21;
@@ -91,6 +133,49 @@ inline constexpr int TotNumReports = 911;
 inline constexpr int LastRptRequested = 912;
 inline constexpr int NewPassword = 925;
 inline constexpr int RefMsgType = 372;
+inline constexpr int TradeDate = 75;
+inline constexpr int NoSides = 552;
+inline constexpr int PreviouslyReported = 570;
+inline constexpr int TradeReportID = 571;
+inline constexpr int CopyMsgIndicator = 797;
+inline constexpr int TrdMatchID = 880;
+// Reference data and account reports.
+inline constexpr int NoRelatedSym = 146;
+inline constexpr int SecurityType = 167;
+inline constexpr int SubscriptionRequestType = 263;
+inline constexpr int SecurityReqID = 320;
+inline constexpr int SecurityResponseID = 322;
+inline constexpr int SecurityStatusReqID = 324;
+inline constexpr int UnsolicitedIndicator = 325;
+inline constexpr int SecurityTradingStatus = 326;
+inline constexpr int TotNoRelatedSym = 393;
+inline constexpr int SecurityListRequestType = 559;
+inline constexpr int SecurityRequestResult = 560;
+inline constexpr int RoundLot = 561;
+inline constexpr int MinTradeVol = 562;
+inline constexpr int AccountType = 581;
+inline constexpr int NoPositions = 702;
+inline constexpr int PosType = 703;
+inline constexpr int LongQty = 704;
+inline constexpr int ShortQty = 705;
+inline constexpr int PosReqID = 710;
+inline constexpr int ClearingBusinessDate = 715;
+inline constexpr int PosMaintRptID = 721;
+inline constexpr int PosReqType = 724;
+inline constexpr int TotalNumPosReports = 727;
+inline constexpr int PosReqResult = 728;
+inline constexpr int PosReqStatus = 729;
+inline constexpr int SettlPrice = 730;
+inline constexpr int SettlPriceType = 731;
+inline constexpr int PriorSettlPrice = 734;
+inline constexpr int LastFragment = 893;
+inline constexpr int TotalNetValue = 900;
+inline constexpr int CollRptID = 908;
+inline constexpr int CollInquiryID = 909;
+inline constexpr int CollStatus = 910;
+inline constexpr int CollInquiryStatus = 945;
+inline constexpr int CollInquiryResult = 946;
+inline constexpr int MinPriceIncrement = 969;
 }  // namespace std_tag
 
 /// CancelCause (20001) values: one per core CancelReason, fixed forever (desks store them).

@@ -66,7 +66,8 @@ std::map<int, std::set<std::string>> fix44_values() {
       {13, chars("123456")},                                     // CommType
       {18, chars("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcde")},  // ExecInst
       {21, chars("123")},                                        // HandlInst
-      {35, {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "j", "q", "r", "AF"}},
+      {35, {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "j", "q", "r", "AF",
+            "x", "y", "e", "f", "AN", "AO", "AP", "BA", "BB", "BG"}},
       {39, chars("0123456789ABCDE")},                          // OrdStatus
       {40, chars("123456789ABCDEFGHIJKLMP")},                  // OrdType
       {54, chars("123456789ABCDEFG")},                         // Side
@@ -84,6 +85,22 @@ std::map<int, std::set<std::string>> fix44_values() {
       {532, chars("0123456")},                                 // MassCancelRejectReason (char)
       {585, range(1, 8)},                                      // MassStatusReqType
       {851, range(1, 3)},                                      // LastLiquidityInd
+      // Reference data and account reports.
+      {167, {"FUT", "OPT", "CS", "PS", "MLEG", "NONE"}},  // SecurityType (the ones near ours)
+      {263, chars("012")},                                // SubscriptionRequestType
+      {326, range(1, 23)},                                // SecurityTradingStatus
+      {559, range(0, 4)},                                 // SecurityListRequestType
+      {560, range(0, 5)},                                 // SecurityRequestResult
+      {581, {"1", "2", "3", "6", "7", "8"}},              // AccountType
+      {703, {"ALC", "AS", "ASF", "DLV", "ETR", "EX", "FIN", "IAS", "IES", "PA", "PTR", "TA", "TOT",
+             "TQ", "TRF", "SOD", "SPL", "XM"}},            // PosType
+      {724, range(0, 3)},                                 // PosReqType
+      {728, join(range(0, 4), {"99"})},                   // PosReqResult
+      {729, range(0, 2)},                                 // PosReqStatus
+      {731, range(1, 2)},                                 // SettlPriceType
+      {910, range(0, 4)},                                 // CollStatus
+      {945, range(0, 4)},                                 // CollInquiryStatus
+      {946, join(range(0, 8), {"99"})},                   // CollInquiryResult
   };
 }
 
