@@ -5,6 +5,10 @@
 #include <chrono>
 #include <filesystem>
 
+#include "app/gateway/engine_account_state.hpp"
+#include "fix/account_report_service.hpp"
+#include "fix/reference_data_service.hpp"
+
 namespace qd {
 
 namespace {
@@ -66,6 +70,11 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   };
   sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), std::move(options));
   gateway_ = std::make_unique<fix::Gateway>(config_, *sequencer_);
+  // Reference data (x/y, e/f) from the config and status events; positions and collateral
+  // (AN/AP, BB/BA) read from the engine by the service's own thread (fix/README.md).
+  gateway_->add_service(std::make_unique<fix::ReferenceDataService>(gateway_->context()));
+  gateway_->add_service(std::make_unique<fix::AccountReportService>(
+      gateway_->context(), std::make_unique<EngineAccountState>(*sequencer_)));
   sequencer_->add_listener(gateway_.get());
   sequencer_->add_listener(metrics_.get());
   if (config_.settlement.enabled) {
