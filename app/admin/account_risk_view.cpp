@@ -1,42 +1,40 @@
 #include "app/admin/account_risk_view.hpp"
 
+#include "app/gateway/engine_account_state.hpp"
 #include "core/decimal.hpp"
 #include "engine/exchange.hpp"
 
 namespace qd::admin {
 
+// The same snapshot the FIX PositionReport and CollateralReport carry (snapshot_account), so the
+// operator and the desk read one computation.
 std::optional<nlohmann::json> describe_account_risk(const Exchange& exchange, AccountId account) {
-  const risk::RiskEngine* risk = exchange.risk();
-  if (risk == nullptr) return std::nullopt;
-  const risk::Account* a = risk->account(account);
-  if (a == nullptr) return std::nullopt;
+  const std::optional<fix::AccountSnapshot> s = snapshot_account(exchange, account);
+  if (!s) return std::nullopt;
   nlohmann::json j;
   j["available"] = true;
-  j["collateral"] = to_string(a->collateral);
-  const risk::MarginResult m = risk->margin(account);
-  j["margin_status"] = risk::to_string(m.status);
-  if (m.status == risk::RiskStatus::ok) {
-    const risk::AccountMargin& g = m.margin;
-    j["unrealized_pnl"] = to_string(g.pnl);
-    j["equity"] = to_string(g.equity);
-    j["initial_requirement"] = to_string(g.initial_requirement);
-    j["maintenance_requirement"] = to_string(g.maintenance_requirement);
-    j["free_collateral"] = to_string(g.free_collateral);
-    j["position_notional"] = to_string(g.position_notional);
+  j["collateral"] = to_string(s->collateral);
+  j["margin_status"] = s->margin_status;
+  if (s->margin_ok) {
+    j["unrealized_pnl"] = to_string(s->unrealized_pnl);
+    j["equity"] = to_string(s->equity);
+    j["initial_requirement"] = to_string(s->initial_requirement);
+    j["maintenance_requirement"] = to_string(s->maintenance_requirement);
+    j["free_collateral"] = to_string(s->free_collateral);
+    j["position_notional"] = to_string(s->position_notional);
   }
   nlohmann::json positions = nlohmann::json::array();
-  for (const auto& [market, am] : a->markets) {
-    if (!am.position.is_open() && am.orders.empty() && am.position.realized_pnl.raw == 0) continue;
-    nlohmann::json p;
-    p["market"] = market < exchange.market_count() ? exchange.market(market).symbol : "?";
-    p["base"] = to_string(am.position.base);
-    p["entry_notional"] = to_string(am.position.quote_entry);
-    p["realized_pnl"] = to_string(am.position.realized_pnl);
-    p["resting_bids"] = to_string(am.orders.bids);
-    p["resting_asks"] = to_string(am.orders.asks);
-    const auto liq = risk->liquidation_price(account, market);
-    p["liquidation_price"] = liq ? nlohmann::json(to_string(*liq)) : nlohmann::json(nullptr);
-    positions.push_back(p);
+  for (const fix::PositionSnapshot& p : s->positions) {
+    nlohmann::json o;
+    o["market"] = p.market < exchange.market_count() ? exchange.market(p.market).symbol : "?";
+    o["base"] = to_string(p.base);
+    o["entry_notional"] = to_string(p.entry_notional);
+    o["realized_pnl"] = to_string(p.realized_pnl);
+    o["resting_bids"] = to_string(p.resting_bids);
+    o["resting_asks"] = to_string(p.resting_asks);
+    o["liquidation_price"] =
+        p.liquidation_price ? nlohmann::json(to_string(*p.liquidation_price)) : nlohmann::json(nullptr);
+    positions.push_back(o);
   }
   j["positions"] = positions;
   return j;
