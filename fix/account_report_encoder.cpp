@@ -18,7 +18,9 @@ FIX::Message make(const char* msg_type) {
   return m;
 }
 
-void set(FIX::FieldMap& m, int tag, const std::string& v) { m.setField(tag, v); }
+void set(FIX::FieldMap& m, int tag, const std::string& v) {
+  m.setField(tag, v);
+}
 
 void set_common(FIX::Message& m, const ReportHeader& h) {
   if (h.subscription) set(m, t::SubscriptionRequestType, std::string(1, *h.subscription));
@@ -27,7 +29,9 @@ void set_common(FIX::Message& m, const ReportHeader& h) {
 }
 
 /// |v| as an unsigned quantity (the position's long or short size).
-Qty abs_qty(Qty q) { return Qty(q.raw < 0 ? -q.raw : q.raw); }
+Qty abs_qty(Qty q) {
+  return Qty(q.raw < 0 ? -q.raw : q.raw);
+}
 
 }  // namespace
 

@@ -32,13 +32,13 @@ enum class CollInquiryResult : int {
 
 /// What every report of one answer (or one subscription push) shares.
 struct ReportHeader {
-  std::string report_id;        ///< PosMaintRptID (721) / CollRptID (908): unique per message
-  std::string request_id;       ///< PosReqID (710) / CollInquiryID (909) echoed
+  std::string report_id;             ///< PosMaintRptID (721) / CollRptID (908): unique per message
+  std::string request_id;            ///< PosReqID (710) / CollInquiryID (909) echoed
   std::optional<char> subscription;  ///< SubscriptionRequestType (263) echoed on AP when sent
-  int total = 1;                ///< TotalNumPosReports (727) / TotNumReports (911)
-  bool last = true;             ///< LastRptRequested (912) on BA
-  bool unsolicited = false;     ///< UnsolicitedIndicator (325): Y on subscription pushes
-  TimestampNs now = 0;          ///< TransactTime (60), ClearingBusinessDate (715)
+  int total = 1;                     ///< TotalNumPosReports (727) / TotNumReports (911)
+  bool last = true;                  ///< LastRptRequested (912) on BA
+  bool unsolicited = false;          ///< UnsolicitedIndicator (325): Y on subscription pushes
+  TimestampNs now = 0;               ///< TransactTime (60), ClearingBusinessDate (715)
   int timestamp_digits = 6;
 };
 

@@ -65,10 +65,8 @@ Touch touched(const Event& e) {
         } else if constexpr (std::is_same_v<T, AutoDeleveraged>) {
           t.positions[0] = t.collateral[0] = b.account;
           t.positions[1] = t.collateral[1] = b.counterparty;
-        } else if constexpr (std::is_same_v<T, OrderAccepted> ||
-                             std::is_same_v<T, OrderCanceled> ||
-                             std::is_same_v<T, OrderReplaced> ||
-                             std::is_same_v<T, OrderRestated> ||
+        } else if constexpr (std::is_same_v<T, OrderAccepted> || std::is_same_v<T, OrderCanceled> ||
+                             std::is_same_v<T, OrderReplaced> || std::is_same_v<T, OrderRestated> ||
                              std::is_same_v<T, OrderTriggered>) {
           t.collateral[0] = b.order.origin.account;  // margin used moves with resting orders
         }
@@ -85,7 +83,9 @@ AccountReportService::AccountReportService(const GatewayContext& context,
       source_(std::move(source)),
       id_prefix_(std::to_string(wall_clock_ns() / 1'000'000) + "-") {}
 
-AccountReportService::~AccountReportService() { stop(); }
+AccountReportService::~AccountReportService() {
+  stop();
+}
 
 bool AccountReportService::handles(std::string_view msg_type) const {
   return msg_type == "AN" || msg_type == "BB";
@@ -189,8 +189,7 @@ void AccountReportService::run() {
 
 void AccountReportService::handle(Job& job) {
   if (job.drop_session) {
-    std::erase_if(subscriptions_,
-                  [&](const Subscription& s) { return s.session == job.session; });
+    std::erase_if(subscriptions_, [&](const Subscription& s) { return s.session == job.session; });
     count_subscriptions();
     return;
   }
@@ -263,8 +262,8 @@ void AccountReportService::on_positions(const FIX::Message& msg, SessionHandle& 
   const std::optional<char> echo = sub_text ? std::optional<char>(sub) : std::nullopt;
   Scope scope = scope_of(msg, session);
   auto ack = [&](PosReqResult r, int total, const std::string& text) {
-    session.outbox.push(encode_positions_ack(header(session, Kind::positions, id, echo, total, false),
-                                             scope.account_text, r, text));
+    session.outbox.push(encode_positions_ack(
+        header(session, Kind::positions, id, echo, total, false), scope.account_text, r, text));
   };
   if (scope.error) {
     ack(scope.not_authorized ? PosReqResult::not_authorized : PosReqResult::invalid_request, 0,
@@ -422,12 +421,11 @@ void AccountReportService::push_updates(const std::set<AccountId>& positions,
         auto f = funding.find({a, p.market});
         const Quote paid = f == funding.end() ? Quote(0) : f->second;
         auto it = s.positions.find({a, p.market});
-        if (it != s.positions.end() && it->second.first == p && it->second.second == paid)
-          continue;
+        if (it != s.positions.end() && it->second.first == p && it->second.second == paid) continue;
         const MarketConfig* m = context_.directory.market(p.market);
         s.session->outbox.push(
-            encode_position_report(header(*s.session, Kind::positions, s.id, '1', 1, true),
-                                   account, m ? m->symbol : "?", p, paid));
+            encode_position_report(header(*s.session, Kind::positions, s.id, '1', 1, true), account,
+                                   m ? m->symbol : "?", p, paid));
         s.positions[{a, p.market}] = {p, paid};
       }
     }

@@ -21,18 +21,18 @@ namespace qd::fix {
 /// One market of an account: position, its margin at the current mark, and resting orders.
 struct PositionSnapshot {
   MarketId market = 0;
-  Qty base;            ///< signed 1e-9 base: > 0 long, < 0 short
+  Qty base;              ///< signed 1e-9 base: > 0 long, < 0 short
   Quote entry_notional;  ///< signed 1e-6 USDC fill notional of the open base, fees excluded
-  Price entry_price;   ///< average entry (1e-6, truncated); 0 when flat
-  Price mark;          ///< 1e-6; 0 when the market has no mark yet
+  Price entry_price;     ///< average entry (1e-6, truncated); 0 when flat
+  Price mark;            ///< 1e-6; 0 when the market has no mark yet
   Quote unrealized_pnl;  ///< base x mark - entry (1e-6, rounded down); 0 without a mark
   Quote realized_pnl;    ///< trading PnL realized in this market (1e-6), fees and funding excluded
   Quote notional;        ///< |base| x mark rounded up (1e-6)
   Quote initial_margin;  ///< initial requirement with resting orders (1e-6, rounded up)
-  Quote maintenance_margin;  ///< maintenance requirement with resting orders (1e-6)
+  Quote maintenance_margin;                ///< maintenance requirement with resting orders (1e-6)
   std::optional<Price> liquidation_price;  ///< none when flat or not liquidatable by price
-  Qty resting_bids;    ///< resting buy quantity (1e-9)
-  Qty resting_asks;    ///< resting sell quantity (1e-9)
+  Qty resting_bids;                        ///< resting buy quantity (1e-9)
+  Qty resting_asks;                        ///< resting sell quantity (1e-9)
 
   bool operator==(const PositionSnapshot&) const = default;
 };

@@ -27,8 +27,7 @@ std::optional<std::string> get(const FIX::Message& m, int tag) {
 /// BusinessMessageReject naming the request's own id in BusinessRejectRefID (379).
 FIX::Message reject(const FIX::Message& request, RejectReason reason, const std::string& text,
                     int business_reject_reason, int id_tag) {
-  FIX::Message j =
-      encode_business_reject(request, Rejection{reason, text}, business_reject_reason);
+  FIX::Message j = encode_business_reject(request, Rejection{reason, text}, business_reject_reason);
   if (std::optional<std::string> id = get(request, id_tag)) j.setField(t::BusinessRejectRefID, *id);
   return j;
 }
@@ -139,8 +138,10 @@ void ReferenceDataService::on_security_list_request(const FIX::Message& msg,
       session.outbox.push(std::move(m));
   };
   if (sub != "0") {
-    answer(1, "SubscriptionRequestType (263) must be 0 on SecurityListRequest; follow status "
-              "changes with SecurityStatusRequest (e)", {});
+    answer(1,
+           "SubscriptionRequestType (263) must be 0 on SecurityListRequest; follow status "
+           "changes with SecurityStatusRequest (e)",
+           {});
     return;
   }
   std::vector<SecurityListEntry> list;

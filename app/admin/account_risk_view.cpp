@@ -32,8 +32,8 @@ std::optional<nlohmann::json> describe_account_risk(const Exchange& exchange, Ac
     o["realized_pnl"] = to_string(p.realized_pnl);
     o["resting_bids"] = to_string(p.resting_bids);
     o["resting_asks"] = to_string(p.resting_asks);
-    o["liquidation_price"] =
-        p.liquidation_price ? nlohmann::json(to_string(*p.liquidation_price)) : nlohmann::json(nullptr);
+    o["liquidation_price"] = p.liquidation_price ? nlohmann::json(to_string(*p.liquidation_price))
+                                                 : nlohmann::json(nullptr);
     positions.push_back(o);
   }
   j["positions"] = positions;

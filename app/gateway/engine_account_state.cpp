@@ -15,17 +15,10 @@ void add_position_margin(const risk::MarketState& m, const risk::AccountMarket& 
                          fix::PositionSnapshot& out) {
   if (!m.has_mark) return;
   const risk::MarketRiskParams& p = m.params;
-  const risk::PositionMarginInput in{am.position,
-                                     am.orders.bids,
-                                     am.orders.asks,
-                                     m.mark,
-                                     p.initial_margin_bps,
-                                     p.maintenance_margin_bps,
-                                     p.imf_factor_ppm,
-                                     p.gain_weight_bps,
-                                     m.long_open_interest,
-                                     p.oi_ramp_lower,
-                                     p.oi_ramp_upper};
+  const risk::PositionMarginInput in{
+      am.position,          am.orders.bids,           am.orders.asks,   m.mark,
+      p.initial_margin_bps, p.maintenance_margin_bps, p.imf_factor_ppm, p.gain_weight_bps,
+      m.long_open_interest, p.oi_ramp_lower,          p.oi_ramp_upper};
   const std::optional<risk::PositionMargin> pm = risk::position_margin(in);
   if (!pm) return;
   out.unrealized_pnl = pm->pnl;

@@ -363,7 +363,8 @@ TEST(FixData, CollateralSnapshotAndSubscriptionFollowTradesAndDeposits) {
   // A deposit of 1234.5 USDC.
   venue.admin(Deposit{2, Quote(1'234'500'000)});
   FIX::Message deposit = expect(
-      *b, [](const FIX::Message& m) { return field(m, 35) == "BA" && field(m, 20211) == "1001184.5"; },
+      *b,
+      [](const FIX::Message& m) { return field(m, 35) == "BA" && field(m, 20211) == "1001184.5"; },
       "CollateralReport after the deposit");
   EXPECT_EQ(field(deposit, 909), "cb");
 
@@ -379,7 +380,10 @@ TEST(FixData, CollateralSnapshotAndSubscriptionFollowTradesAndDeposits) {
   FIX::Message end = collateral_inquiry("cb", '2');
   b->send(end);
   FIX::Message ended = expect(
-      *b, [](const FIX::Message& m) { return field(m, 35) == "BG" && field(m, 58) == "subscription ended"; },
+      *b,
+      [](const FIX::Message& m) {
+        return field(m, 35) == "BG" && field(m, 58) == "subscription ended";
+      },
       "end ack");
   EXPECT_EQ(field(ended, 945), "2");
   b->clear();

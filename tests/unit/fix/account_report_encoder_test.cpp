@@ -22,7 +22,9 @@ FIX::Message received(FIX::Message m) {
   return parsed;
 }
 
-std::string get(const FIX::Message& m, int tag) { return m.isSetField(tag) ? m.getField(tag) : ""; }
+std::string get(const FIX::Message& m, int tag) {
+  return m.isSetField(tag) ? m.getField(tag) : "";
+}
 
 std::string position_field(const FIX::Message& m, int tag) {
   FIX::Group g(std_tag::NoPositions, std_tag::PosType);
@@ -62,8 +64,8 @@ TEST(AccountReportEncoder, ShortPositionWithLossAndFundingReceived) {
   p.initial_margin = Quote(7'501'500'000);      // 10%
   p.maintenance_margin = Quote(3'750'750'000);  // 5%
   p.liquidation_price = Price(700'000'000'000);
-  FIX::Message ap = received(
-      encode_position_report(header(), "DESK-A", "BTC-PERP", p, Quote(-174)));  // received
+  FIX::Message ap =
+      received(encode_position_report(header(), "DESK-A", "BTC-PERP", p, Quote(-174)));  // received
   EXPECT_EQ(get(ap, std_tag::PosMaintRptID), "P1-7");
   EXPECT_EQ(get(ap, std_tag::PosReqID), "req");
   EXPECT_EQ(get(ap, std_tag::PosReqResult), "0");
@@ -94,7 +96,8 @@ TEST(AccountReportEncoder, ShortPositionWithLossAndFundingReceived) {
 TEST(AccountReportEncoder, FlatPositionHasNoLiquidationPrice) {
   PositionSnapshot p;
   p.realized_pnl = Quote(-2'000'000);
-  FIX::Message ap = received(encode_position_report(header(true), "DESK-B", "ETH-PERP", p, Quote(0)));
+  FIX::Message ap =
+      received(encode_position_report(header(true), "DESK-B", "ETH-PERP", p, Quote(0)));
   EXPECT_EQ(position_field(ap, std_tag::LongQty), "0");
   EXPECT_EQ(position_field(ap, std_tag::ShortQty), "0");
   EXPECT_EQ(get(ap, tag::RealizedPnL), "-2");
@@ -107,7 +110,8 @@ TEST(AccountReportEncoder, PositionsAckAcceptsOrRejects) {
   EXPECT_EQ(get(ok, std_tag::PosReqResult), "0");
   EXPECT_EQ(get(ok, std_tag::PosReqStatus), "0");
   EXPECT_EQ(get(ok, std_tag::TotalNumPosReports), "3");
-  FIX::Message none = received(encode_positions_ack(header(), "DESK-A", PosReqResult::no_positions));
+  FIX::Message none =
+      received(encode_positions_ack(header(), "DESK-A", PosReqResult::no_positions));
   EXPECT_EQ(get(none, std_tag::PosReqResult), "2");
   EXPECT_EQ(get(none, std_tag::PosReqStatus), "0");
   FIX::Message no = received(encode_positions_ack(header(), "DESK-B", PosReqResult::not_authorized,
@@ -157,8 +161,8 @@ TEST(AccountReportEncoder, CollateralAckStatusFollowsTheRequest) {
                 std_tag::CollInquiryStatus),
             "2");  // snapshot completed
   h.subscription.reset();
-  FIX::Message no = received(
-      encode_collateral_ack(h, "DESK-B", CollInquiryResult::unauthorized, "not yours"));
+  FIX::Message no =
+      received(encode_collateral_ack(h, "DESK-B", CollInquiryResult::unauthorized, "not yours"));
   EXPECT_EQ(get(no, std_tag::CollInquiryStatus), "4");
   EXPECT_EQ(get(no, std_tag::CollInquiryResult), "8");
   EXPECT_EQ(get(no, std_tag::TotNumReports), "0");

@@ -38,12 +38,12 @@ TEST(ReferenceData, TradingStatusCodesAreFix44Values) {
 TEST(ReferenceData, SecurityListCarriesTheSpecsAsExactDecimals) {
   MarketConfig btc = test::market(0, "BTC-PERP", 100'000, 100'000, 50'000 * PRICE_PRECISION);
   MarketConfig odd = test::market(1, "ODD-PERP", 1, 1, 1);  // 0.000001 tick, 1e-9 lot
-  odd.min_size = Qty(0);             // default: one lot
-  odd.min_notional = Quote(0);       // none: tag absent
+  odd.min_size = Qty(0);                                    // default: one lot
+  odd.min_notional = Quote(0);                              // none: tag absent
   odd.max_order_size = Qty(0);
   odd.max_order_notional = Quote(0);
-  const auto out = encode_security_list(
-      "r1", "S1", {{&btc, MarketStatus::open}, {&odd, MarketStatus::halted}});
+  const auto out =
+      encode_security_list("r1", "S1", {{&btc, MarketStatus::open}, {&odd, MarketStatus::halted}});
   ASSERT_EQ(out.size(), 1u);
   FIX::Message y = received(out[0]);
   EXPECT_EQ(y.getField(std_tag::SecurityReqID), "r1");
@@ -97,14 +97,14 @@ TEST(ReferenceData, AnEmptyAnswerSaysWhy) {
 
 TEST(ReferenceData, SecurityStatusOnRequestAndPushed) {
   const TimestampNs t = 1'795'600'000'123'456'789;
-  FIX::Message asked = received(encode_security_status("q1", "BTC-PERP", MarketStatus::open,
-                                                       false, t, 6));
+  FIX::Message asked =
+      received(encode_security_status("q1", "BTC-PERP", MarketStatus::open, false, t, 6));
   EXPECT_EQ(asked.getField(std_tag::SecurityStatusReqID), "q1");
   EXPECT_EQ(asked.getField(std_tag::SecurityTradingStatus), "17");
   EXPECT_EQ(asked.getField(std_tag::UnsolicitedIndicator), "N");
   EXPECT_EQ(asked.getField(std_tag::TransactTime), "20261125-09:46:40.123456");
-  FIX::Message pushed = received(encode_security_status("q1", "BTC-PERP", MarketStatus::halted,
-                                                        true, t, 3));
+  FIX::Message pushed =
+      received(encode_security_status("q1", "BTC-PERP", MarketStatus::halted, true, t, 3));
   EXPECT_EQ(pushed.getField(std_tag::SecurityTradingStatus), "2");
   EXPECT_EQ(pushed.getField(std_tag::UnsolicitedIndicator), "Y");
   EXPECT_EQ(pushed.getField(std_tag::Text), "halted");
