@@ -57,6 +57,7 @@ AdminServer::AdminServer(Venue& venue, std::string config_path, AdminHooks hooks
       reloader_(std::move(config_path), venue.config(), venue.sequencer()),
       service_(venue, reloader_, std::move(hooks)),
       listener_(venue.config().admin.socket) {
+  reloader_.set_settlement(venue.settlement());
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::runtime_error("admin: pipe2 failed");
   }

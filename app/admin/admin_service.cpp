@@ -9,6 +9,7 @@
 
 #include "app/admin/account_risk_view.hpp"
 #include "app/admin/oracle_update.hpp"
+#include "app/admin/settlement_view.hpp"
 #include "core/decimal.hpp"
 
 namespace qd::admin {
@@ -94,6 +95,10 @@ AdminResponse AdminService::handle(const std::string& command, const json& args)
     if (command == "account.show") return account_show(args);
     if (command == "reload") return reload();
     if (command == "backup") return backup(args);
+    if (command == "settlement.status") return settlement_status();
+    if (command == "settlement.quarantine") return settlement_quarantine();
+    if (command == "settlement.release") return settlement_release(args);
+    if (command == "settlement.reconcile") return settlement_reconcile();
     return fail("unknown command '" + command + "'");
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
@@ -192,10 +197,7 @@ AdminResponse AdminService::status() {
               {"system_busy", st.system_busy},
               {"logons_refused", st.logons_refused},
               {"resets_refused", st.resets_refused}};
-  // No settlement runs inside the gateway yet: say so rather than show a number.
-  r["settlement"] = {{"running", false},
-                     {"lag_seconds", nullptr},
-                     {"note", "settlement does not run in the gateway yet; no lag to report"}};
+  r["settlement"] = settlement_summary();
   return done(r, "last_seq=" + std::to_string(seq.last_seq()) +
                      " sessions_logged_on=" + std::to_string(logged_on));
 }
@@ -367,6 +369,105 @@ AdminResponse AdminService::backup(const json& args) {
                {"journal_last_seq_at_start", at_start},
                {"duration_ms", ms}},
               "backup " + target + " bytes=" + std::to_string(bytes));
+}
+
+std::string AdminService::settlement_store_path() const {
+  // Where the venue puts it (app/gateway/venue.cpp): beside the journal in the data dir.
+  return (std::filesystem::path(venue_.config().venue.data_dir) / "settlement.db").string();
+}
+
+json AdminService::settlement_summary() {
+  settlement::SettlementBridge* bridge = venue_.settlement();
+  if (bridge == nullptr) {
+    return {{"enabled", false},
+            {"running", false},
+            {"lag_ms", nullptr},
+            {"note", "settlement.enabled is false: fills are not settled on chain"}};
+  }
+  const settlement::SettlementStatus st = bridge->status();
+  std::string note;
+  if (!st.ready) {
+    note = "setting up" + (st.last_error.empty() ? std::string() : ": " + st.last_error);
+  } else if (!st.last_error.empty()) {
+    note = "last error: " + st.last_error;
+  }
+  return {{"enabled", true},
+          {"running", st.running},
+          {"ready", st.ready},
+          {"lag_ms", st.lag_ms},
+          {"lag_seq", st.lag_seq},
+          {"pending_batches", st.pending_batches},
+          {"batches_confirmed", st.batches_confirmed},
+          {"quarantined_now", st.quarantined_now},
+          {"last_error", st.last_error},
+          {"note", note}};
+}
+
+AdminResponse AdminService::settlement_status() {
+  settlement::SettlementBridge* bridge = venue_.settlement();
+  if (bridge == nullptr) return fail("settlement is not enabled here (settlement.enabled: false)");
+  const settlement::SettlementStatus st = bridge->status();
+  json r = settlement_status_json(st);
+  json accounts = json::array();
+  for (const auto& a : bridge->accounts()) accounts.push_back(account_settlement_json(a));
+  r["accounts"] = accounts;
+  r["store"] = settlement_store_path();
+  r["batches_by_state"] = settlement_batch_counts(settlement_store_path());
+  r["recent_batches"] = recent_settlement_batches(settlement_store_path(), 10);
+  return done(r, "ready=" + std::string(st.ready ? "true" : "false") +
+                     " confirmed=" + std::to_string(st.batches_confirmed) +
+                     " pending=" + std::to_string(st.pending_batches) + " quarantined=" +
+                     std::to_string(st.quarantined_now) + " lag_ms=" + std::to_string(st.lag_ms));
+}
+
+AdminResponse AdminService::settlement_quarantine() {
+  settlement::SettlementBridge* bridge = venue_.settlement();
+  if (bridge == nullptr) return fail("settlement is not enabled here (settlement.enabled: false)");
+  json list = json::array();
+  for (const auto& a : bridge->quarantined()) list.push_back(account_settlement_json(a));
+  const size_t n = list.size();
+  return done({{"quarantined", std::move(list)}}, "quarantined=" + std::to_string(n));
+}
+
+AdminResponse AdminService::settlement_release(const json& args) {
+  settlement::SettlementBridge* bridge = venue_.settlement();
+  if (bridge == nullptr) return fail("settlement is not enabled here (settlement.enabled: false)");
+  const std::string name = string_arg(args, "account");
+  const AccountConfig* account = nullptr;
+  for (const AccountConfig& a : venue_.config().accounts) {
+    if (a.id == name) account = &a;
+  }
+  if (account == nullptr) return fail("unknown account '" + name + "'");
+  if (!bridge->release(account->number)) {
+    return fail("account '" + name +
+                "' is not quarantined (or has no token account in the manifest, which a "
+                "release cannot fix); nothing changed");
+  }
+  return done({{"account", name},
+               {"number", account->number},
+               {"released", true},
+               {"note",
+                "its carried amount goes in the next batch, whose pre-check quarantines it "
+                "again if the desk is still short"}},
+              "released " + name);
+}
+
+AdminResponse AdminService::settlement_reconcile() {
+  settlement::SettlementBridge* bridge = venue_.settlement();
+  if (bridge == nullptr) return fail("settlement is not enabled here (settlement.enabled: false)");
+  const settlement::ReconcileReport rep = bridge->reconcile();
+  json r = reconcile_json(rep);
+  const std::string summary =
+      "ok=" + std::string(rep.ok ? "true" : "false") + " lines=" + std::to_string(rep.lines.size());
+  if (!rep.ok) {
+    AdminResponse f =
+        fail(rep.error.empty() ? "on-chain balances differ from the venue's settled collateral"
+                               : "reconciliation failed: " + rep.error,
+             r);
+    f.summary = summary;
+    return f;
+  }
+  return done(r, summary);
 }
 
 }  // namespace qd::admin

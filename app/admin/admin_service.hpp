@@ -14,6 +14,10 @@
 //   account.show        account (config id)        resting orders; risk view when available
 //   reload              -                          ConfigReloader::reload
 //   backup              path (absolute, new file)  online copy of the journal
+//   settlement.status   -                          bridge progress, lag, counters, last batches
+//   settlement.quarantine -                        accounts that cannot settle, and why
+//   settlement.release  account (config id)        lets a quarantined account settle again
+//   settlement.reconcile -                         finalized on-chain balances vs the venue's
 
 #include <chrono>
 #include <functional>
@@ -60,6 +64,13 @@ class AdminService {
   AdminResponse account_show(const nlohmann::json& args);
   AdminResponse reload();
   AdminResponse backup(const nlohmann::json& args);
+  AdminResponse settlement_status();
+  AdminResponse settlement_quarantine();
+  AdminResponse settlement_release(const nlohmann::json& args);
+  AdminResponse settlement_reconcile();
+  /// The settlement part of `status`: running, lag, backlog, quarantine, last error.
+  nlohmann::json settlement_summary();
+  std::string settlement_store_path() const;
 
   /// Runs `fn` on the engine thread; false (fn not run) when the engine has failed.
   bool on_engine(const std::function<void(const Exchange&)>& fn);

@@ -5,6 +5,7 @@
 #include "app/admin/log_fields.hpp"
 #include "app/config/config_loader.hpp"
 #include "app/config/reload_plan.hpp"
+#include "settlement/bridge/settlement_bridge.hpp"
 
 namespace qd::admin {
 
@@ -97,6 +98,16 @@ ReloadOutcome ConfigReloader::reload_locked() {
         static_cast<spdlog::level::level_enum>(static_cast<int>(next.logging.level)));
     running_.logging.level = next.logging.level;
     applied_prefixes.push_back("logging.level:");
+  }
+  const SettlementConfig& ns = next.settlement;
+  SettlementConfig& rs = running_.settlement;
+  if (settlement_ != nullptr && (ns.batch_max_fills != rs.batch_max_fills ||
+                                 ns.batch_max_delay_ms != rs.batch_max_delay_ms)) {
+    settlement_->set_batch_limits(ns.batch_max_fills, ns.batch_max_delay_ms);
+    rs.batch_max_fills = ns.batch_max_fills;
+    rs.batch_max_delay_ms = ns.batch_max_delay_ms;
+    applied_prefixes.push_back("settlement.batch_max_fills:");
+    applied_prefixes.push_back("settlement.batch_max_delay_ms:");
   }
 
   for (const ReloadChange& c : plan.changes) {

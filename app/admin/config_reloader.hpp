@@ -5,6 +5,8 @@
 // can apply live are applied:
 //   markets[*].status  -> a sequenced SetMarketStatus (journaled, so replay sees it)
 //   logging.level      -> the process's log level (not trading state; not journaled)
+//   settlement.batch_max_fills / batch_max_delay_ms -> SettlementBridge::set_batch_limits (the
+//                         bridge's batching, not engine state; not journaled)
 // Every other live-class change is reported as pending: applying it needs a journaled config
 // command in the engine, which does not exist yet. Restart-class and initial-only changes are
 // reported as such.
@@ -17,6 +19,10 @@
 
 #include "app/config/venue_config.hpp"
 #include "core/engine_ports.hpp"
+
+namespace qd::settlement {
+class SettlementBridge;
+}
 
 namespace qd::admin {
 
@@ -45,12 +51,17 @@ class ConfigReloader {
 
   const std::string& config_path() const { return config_path_; }
 
+  /// The running settlement bridge (null when settlement is off); reloads then apply its batch
+  /// limits live. Set once before the first reload.
+  void set_settlement(settlement::SettlementBridge* bridge) { settlement_ = bridge; }
+
  private:
   ReloadOutcome reload_locked();
 
   std::string config_path_;
   VenueConfig running_;  ///< what the last reload left applied (the baseline of the next diff)
   CommandSink& engine_;
+  settlement::SettlementBridge* settlement_ = nullptr;
   std::mutex mu_;
 };
 

@@ -36,6 +36,11 @@ constexpr const char* kUsage =
     "  account show ACCOUNT            an account's open orders (and risk, when available)\n"
     "  reload                          re-read the config file (same as SIGHUP)\n"
     "  backup FILE                     online copy of the journal to a new FILE\n"
+    "  settlement status               settlement progress, lag, counters, recent batches\n"
+    "  settlement quarantine           accounts that cannot settle, and why\n"
+    "  settlement release ACCOUNT      let a quarantined account settle again\n"
+    "  settlement reconcile            finalized on-chain balances vs the venue (exit 1 if\n"
+    "                                  they differ)\n"
     "  hash-password                   read a password (no echo), print its argon2id hash\n"
     "\n"
     "The socket is --socket, else admin.socket of --config FILE, else the quickstart's.\n"
@@ -81,6 +86,12 @@ std::optional<Request> parse_command(const std::vector<std::string>& w) {
     return Request{"backup",
                    {{"path", std::filesystem::absolute(w[1]).lexically_normal().string()}}};
   }
+  if (is({"settlement", "status"})) return Request{"settlement.status"};
+  if (is({"settlement", "quarantine"})) return Request{"settlement.quarantine"};
+  if (is({"settlement", "release", nullptr})) {
+    return Request{"settlement.release", {{"account", w[2]}}};
+  }
+  if (is({"settlement", "reconcile"})) return Request{"settlement.reconcile"};
   return std::nullopt;
 }
 

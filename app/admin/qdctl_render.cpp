@@ -31,7 +31,16 @@ void render_status(const json& r, std::ostream& out) {
   out << "journal     " << str(j, "path") << "  last_seq " << str(j, "last_seq") << "  durability "
       << str(j, "durability") << "\n";
   const json& s = r["settlement"];
-  out << "settlement  lag " << str(s, "lag_seconds", "n/a") << "  (" << str(s, "note") << ")\n";
+  if (!s.value("enabled", false)) {
+    out << "settlement  off  (" << str(s, "note") << ")\n";
+  } else {
+    out << "settlement  " << (s.value("ready", false) ? "running" : "not ready") << "  lag "
+        << str(s, "lag_ms") << " ms  pending batches " << str(s, "pending_batches")
+        << "  confirmed " << str(s, "batches_confirmed") << "  quarantined "
+        << str(s, "quarantined_now");
+    const std::string note = str(s, "note", "");
+    out << (note.empty() ? "" : "  (" + note + ")") << "\n";
+  }
   out << "markets\n";
   for (const auto& m : r["markets"]) {
     out << "  " << std::left << std::setw(14) << str(m, "symbol") << std::setw(8)
@@ -115,6 +124,59 @@ void render_reload(const json& r, std::ostream& out) {
   list(out, r, "initial_only", "initial values only (the journal already has state; no effect):");
 }
 
+void render_settlement_account(const json& a, std::ostream& out) {
+  out << "  " << std::left << std::setw(12) << str(a, "account") << " collateral "
+      << str(a, "collateral") << "  booked " << str(a, "booked") << "  pending "
+      << str(a, "pending") << "  in flight " << str(a, "in_flight") << "  unsettled "
+      << str(a, "unsettled");
+  if (a.value("quarantined", false)) out << "  QUARANTINED: " << str(a, "reason");
+  out << "\n";
+}
+
+void render_settlement_status(const json& r, std::ostream& out) {
+  out << "settlement  " << (r.value("ready", false) ? "ready" : "NOT READY")
+      << (r.value("idle", false) ? " (idle)" : "") << "  lag " << str(r, "lag_ms") << " ms / "
+      << str(r, "lag_seq") << " commands\n";
+  const std::string error = str(r, "last_error", "");
+  if (!error.empty()) out << "last error  " << error << "\n";
+  out << "journal     seq " << str(r, "journal_seq") << "  read " << str(r, "read_seq")
+      << "  batched " << str(r, "batched_seq") << "  confirmed " << str(r, "confirmed_seq")
+      << "  finalized " << str(r, "finalized_seq") << "\n";
+  out << "this run    batches closed " << str(r, "batches_closed") << ", confirmed "
+      << str(r, "batches_confirmed") << ", finalized " << str(r, "batches_finalized")
+      << "; pending " << str(r, "pending_batches") << "; fills finalized "
+      << str(r, "fills_finalized") << "; versions signed " << str(r, "versions_signed")
+      << ", expired " << str(r, "versions_expired") << ", failed " << str(r, "versions_failed")
+      << "; quarantines " << str(r, "quarantines") << " (now " << str(r, "quarantined_now")
+      << ")\n";
+  out << "accounts\n";
+  for (const auto& a : r["accounts"]) render_settlement_account(a, out);
+  out << "recent batches (" << str(r, "store") << ")\n";
+  for (const auto& b : r["recent_batches"]) {
+    out << "  #" << std::left << std::setw(6) << str(b, "batch_id") << std::setw(10)
+        << str(b, "state") << " fills " << std::setw(5) << str(b, "fills") << " seq ("
+        << str(b, "from_seq") << ", " << str(b, "to_seq") << "]  root "
+        << str(b, "merkle_root").substr(0, 16) << "...\n";
+    for (const auto& sig : b["signatures"]) {
+      out << "      part " << str(sig, "part") << "  " << str(sig, "signature") << "  ("
+          << str(sig, "state") << ")\n";
+    }
+  }
+}
+
+void render_reconcile(const json& r, std::ostream& out) {
+  out << (r.value("ok", false) ? "reconciled: every balance matches"
+                               : "NOT reconciled: see the differences")
+      << "\n";
+  for (const auto& l : r["lines"]) {
+    out << "  " << std::left << std::setw(12) << str(l, "account") << " on chain "
+        << str(l, "onchain") << "  expected " << str(l, "expected") << "  pending "
+        << str(l, "pending") << "  difference " << str(l, "difference");
+    const std::string e = str(l, "error", "");
+    out << (e.empty() ? "" : "  error: " + e) << "\n";
+  }
+}
+
 }  // namespace
 
 void render(const std::string& command, const json& result, std::ostream& out) {
@@ -138,6 +200,15 @@ void render(const std::string& command, const json& result, std::ostream& out) {
     out << "backup written: " << str(result, "path") << " (" << str(result, "bytes")
         << " bytes; journal at seq " << str(result, "journal_last_seq_at_start")
         << " when it started; " << str(result, "duration_ms") << " ms)\n";
+  } else if (command == "settlement.status") {
+    render_settlement_status(result, out);
+  } else if (command == "settlement.quarantine") {
+    if (result["quarantined"].empty()) out << "no account is quarantined\n";
+    for (const auto& a : result["quarantined"]) render_settlement_account(a, out);
+  } else if (command == "settlement.release") {
+    out << "released " << str(result, "account") << ": " << str(result, "note") << "\n";
+  } else if (command == "settlement.reconcile") {
+    render_reconcile(result, out);
   } else {
     out << result.dump(2) << "\n";
   }
@@ -147,6 +218,10 @@ void render_error(const std::string& command, const json& response, std::ostream
   err << "qdctl: " << response.value("error", std::string("request failed")) << "\n";
   if (command == "reload" && response.contains("result") && response["result"].is_object()) {
     render_reload(response["result"], err);
+  }
+  if (command == "settlement.reconcile" && response.contains("result") &&
+      response["result"].is_object() && response["result"].contains("lines")) {
+    render_reconcile(response["result"], err);
   }
 }
 

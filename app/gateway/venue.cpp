@@ -32,11 +32,13 @@ settlement::BridgeOptions settlement_options(const VenueConfig& c, metrics::Venu
   o.batch_max_fills = c.settlement.batch_max_fills;
   o.batch_max_delay_ms = c.settlement.batch_max_delay_ms;
   // Metrics: the backlog gauge, confirmed batches, and versions that failed or expired on chain.
-  o.on_status = [m, confirmed = uint64_t(0), failed = uint64_t(0)](
+  o.on_status = [m, confirmed = uint64_t(0), failed = uint64_t(0), quarantines = uint64_t(0)](
                     const settlement::SettlementStatus& s) mutable {
     m->set_settlement_backlog(s.pending_batches, s.oldest_unsettled_ts);
     for (; confirmed < s.batches_confirmed; ++confirmed) m->count_settlement_batch(true);
     for (; failed < s.versions_failed + s.versions_expired; ++failed) m->count_settlement_batch(false);
+    m->set_settlement_quarantine(s.quarantined_now);
+    for (; quarantines < s.quarantines; ++quarantines) m->count_settlement_quarantine();
   };
   return o;
 }

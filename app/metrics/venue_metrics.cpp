@@ -324,6 +324,18 @@ VenueMetrics::VenueMetrics(const VenueConfig& config)
                             .Help("Settlement batches that failed on chain (fed by settlement)")
                             .Register(reg)
                             .Add({});
+  settlement_quarantined_ = &BuildGauge()
+                                 .Name("quantdesk_settlement_quarantined_accounts")
+                                 .Help(
+                                     "Accounts quarantined by settlement now: their flows wait "
+                                     "outside the batches (fed by settlement)")
+                                 .Register(reg)
+                                 .Add({});
+  settlement_quarantines_ = &BuildCounter()
+                                 .Name("quantdesk_settlement_quarantines_total")
+                                 .Help("Accounts put in settlement quarantine (fed by settlement)")
+                                 .Register(reg)
+                                 .Add({});
   exported_ = std::make_shared<Exported>(*this);
 }
 
@@ -514,6 +526,14 @@ void VenueMetrics::set_settlement_backlog(uint64_t pending_batches,
 
 void VenueMetrics::count_settlement_batch(bool confirmed) {
   (confirmed ? settlement_confirmed_ : settlement_failed_)->Increment();
+}
+
+void VenueMetrics::set_settlement_quarantine(uint64_t quarantined_now) {
+  settlement_quarantined_->Set(double(quarantined_now));
+}
+
+void VenueMetrics::count_settlement_quarantine() {
+  settlement_quarantines_->Increment();
 }
 
 std::string VenueMetrics::scrape_text() const {

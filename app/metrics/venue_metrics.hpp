@@ -14,8 +14,8 @@
 //               (logon/logout transitions are also logged), fix::Gateway::stats() counters.
 //   scrape      the exposer's thread: queue depth, journal position, ages (heartbeat, oracle,
 //               settlement lag) computed at the moment of the scrape.
-// Settlement metrics are registered at 0: settlement does not run inside the gateway yet and
-// feeds them through set_settlement_backlog / count_settlement_batch once it does.
+// Settlement metrics are registered at 0 and fed by the settlement bridge's status callback
+// (app/gateway/venue.cpp) when settlement.enabled; with settlement off they stay at 0.
 
 #include <atomic>
 #include <condition_variable>
@@ -75,6 +75,10 @@ class VenueMetrics final : public EventListener {
   /// confirmed on chain (0 = none outstanding: lag 0).
   void set_settlement_backlog(uint64_t pending_batches, TimestampNs oldest_unsettled_fill);
   void count_settlement_batch(bool confirmed);
+  /// Accounts in settlement quarantine now (their flows are carried, not settled).
+  void set_settlement_quarantine(uint64_t quarantined_now);
+  /// One account put in quarantine.
+  void count_settlement_quarantine();
 
   /// The exposition text a scrape would return now (tests and diagnostics).
   std::string scrape_text() const;
@@ -118,6 +122,8 @@ class VenueMetrics final : public EventListener {
   prometheus::Gauge* settlement_lag_ = nullptr;
   prometheus::Counter* settlement_confirmed_ = nullptr;
   prometheus::Counter* settlement_failed_ = nullptr;
+  prometheus::Gauge* settlement_quarantined_ = nullptr;
+  prometheus::Counter* settlement_quarantines_ = nullptr;
 
   AtomicHistogram journal_commit_;
   AtomicHistogram order_ack_;

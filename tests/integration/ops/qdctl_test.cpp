@@ -39,7 +39,7 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
   return pred();
 }
 
-TEST(QdctlStatus, ShowsEngineJournalMarketsSessionsAndNoInventedSettlementLag) {
+TEST(QdctlStatus, ShowsEngineJournalMarketsSessionsAndSettlementOffWithoutALag) {
   OpsVenue v;
   v.start();
   const RunResult r = v.qdctl({"status"});
@@ -49,7 +49,7 @@ TEST(QdctlStatus, ShowsEngineJournalMarketsSessionsAndNoInventedSettlementLag) {
   EXPECT_TRUE(contains(r.out, "ETH-PERP      open     mark 3000")) << r.out;
   EXPECT_TRUE(contains(r.out, "queue 0/65536")) << r.out;
   EXPECT_TRUE(contains(r.out, "DESK_A        order_entry  logged off")) << r.out;
-  EXPECT_TRUE(contains(r.out, "settlement  lag n/a")) << r.out;
+  EXPECT_TRUE(contains(r.out, "settlement  off  (settlement.enabled is false")) << r.out;
 
   const json j = v.qdctl_json({"status"});
   ASSERT_TRUE(j["ok"].get<bool>());
@@ -59,7 +59,11 @@ TEST(QdctlStatus, ShowsEngineJournalMarketsSessionsAndNoInventedSettlementLag) {
   EXPECT_EQ(res["journal"]["path"], v.journal_path());
   EXPECT_EQ(res["journal"]["last_seq"], res["engine"]["last_seq"]);
   EXPECT_FALSE(res["engine"]["failed"].get<bool>());
-  EXPECT_TRUE(res["settlement"]["lag_seconds"].is_null());
+  EXPECT_FALSE(res["settlement"]["enabled"].get<bool>());
+  EXPECT_TRUE(res["settlement"]["lag_ms"].is_null());
+  const RunResult off = v.qdctl({"settlement", "status"});
+  EXPECT_EQ(off.rc, 1);
+  EXPECT_TRUE(contains(off.err, "settlement is not enabled here")) << off.err;
   EXPECT_EQ(res["sessions"].size(), 3u);
 }
 
