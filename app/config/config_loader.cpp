@@ -90,6 +90,8 @@ ConfigResult build(const ConfigNode& root, ConfigErrors errors) {
     }
     section(top, "admin", [&](const ConfigNode& n) { parse_admin(n, c.admin, errors); });
     section(top, "logging", [&](const ConfigNode& n) { parse_logging(n, c.logging, errors); });
+    section(top, "market_data",
+            [&](const ConfigNode& n) { parse_market_data(n, c.market_data, errors); });
     top.finish();
     check_ports(ports, errors);
 

@@ -73,5 +73,6 @@ void parse_metrics(const ConfigNode& n, MetricsConfig& out, std::vector<PortUse>
                    ConfigErrors& errors);
 void parse_admin(const ConfigNode& n, AdminConfig& out, ConfigErrors& errors);
 void parse_logging(const ConfigNode& n, LoggingConfig& out, ConfigErrors& errors);
+void parse_market_data(const ConfigNode& n, MarketDataConfig& out, ConfigErrors& errors);
 
 }  // namespace qd

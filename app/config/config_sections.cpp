@@ -156,4 +156,13 @@ void parse_logging(const ConfigNode& n, LoggingConfig& l, ConfigErrors& errors) 
   r.finish();
 }
 
+void parse_market_data(const ConfigNode& n, MarketDataConfig& m, ConfigErrors& errors) {
+  MapReader r(n, "market_data", errors);
+  r.integer_as("max_depth", m.max_depth, 0, 10000);
+  r.integer_as("conflation_interval_ms", m.conflation_interval_ms, 0, 60000);
+  r.integer_as("session_queue_limit", m.session_queue_limit, 10, 1'000'000);
+  r.integer_as("max_subscriptions", m.max_subscriptions, 1, 10000);
+  r.finish();
+}
+
 }  // namespace qd

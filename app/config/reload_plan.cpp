@@ -205,6 +205,11 @@ std::vector<Field> global_fields(const VenueConfig& c) {
       {"logging.file", c.logging.file, A::restart},
       {"logging.max_size_mb", num(c.logging.max_size_mb), A::restart},
       {"logging.max_files", num(c.logging.max_files), A::restart},
+      {"market_data.max_depth", num(c.market_data.max_depth), A::restart},
+      {"market_data.conflation_interval_ms", num(c.market_data.conflation_interval_ms),
+       A::restart},
+      {"market_data.session_queue_limit", num(c.market_data.session_queue_limit), A::restart},
+      {"market_data.max_subscriptions", num(c.market_data.max_subscriptions), A::restart},
   };
 }
 

@@ -291,6 +291,21 @@ struct LoggingConfig {
   uint32_t max_files = 5;           ///< rotated files kept, 1..1000
 };
 
+/// Market data (MarketDataRequest V, W/X/Y): limits that keep subscribers from slowing anyone.
+struct MarketDataConfig {
+  /// Largest MarketDepth (264) a subscription may ask for, levels per side, 0..10000;
+  /// 0 = no limit (full depth, 264=0, allowed).
+  uint32_t max_depth = 0;
+  /// Incremental refreshes are built at most this often, 0..60000 ms; 0 = after every
+  /// committed batch. Changes in between are merged into one refresh.
+  uint32_t conflation_interval_ms = 0;
+  /// Market-data messages queued for one session before its subscriptions are conflated (sent
+  /// a fresh snapshot once it catches up), 10..1000000.
+  uint32_t session_queue_limit = 10000;
+  /// Active subscriptions per session, 1..10000.
+  uint32_t max_subscriptions = 100;
+};
+
 struct VenueConfig {
   VenueSection venue;
   std::vector<ListenerConfig> listeners;
@@ -305,6 +320,7 @@ struct VenueConfig {
   MetricsConfig metrics;
   AdminConfig admin;
   LoggingConfig logging;
+  MarketDataConfig market_data;
 };
 
 }  // namespace qd

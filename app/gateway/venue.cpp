@@ -77,6 +77,15 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   gateway_->add_service(std::make_unique<fix::ReferenceDataService>(gateway_->context()));
   gateway_->add_service(std::make_unique<fix::AccountReportService>(
       gateway_->context(), std::make_unique<EngineAccountState>(*sequencer_)));
+  // Market data: book, trades and statistics from the committed events (fix/README.md).
+  fix::MarketDataOptions md;
+  md.max_depth = config_.market_data.max_depth;
+  md.conflation_interval_ms = config_.market_data.conflation_interval_ms;
+  md.session_queue_limit = config_.market_data.session_queue_limit;
+  md.max_subscriptions = config_.market_data.max_subscriptions;
+  auto market_data = std::make_unique<fix::MarketDataService>(gateway_->context(), md);
+  market_data_ = market_data.get();
+  gateway_->add_service(std::move(market_data));
   sequencer_->add_listener(gateway_.get());
   sequencer_->add_listener(metrics_.get());
   if (config_.settlement.enabled) {

@@ -18,6 +18,7 @@
 #include "engine/sequencer.hpp"
 #include "engine/sqlite_journal.hpp"
 #include "fix/gateway.hpp"
+#include "fix/market_data_service.hpp"
 #include "settlement/bridge/settlement_bridge.hpp"
 
 namespace qd {
@@ -38,6 +39,8 @@ class Venue {
   const ReplayStats& replayed() const { return replayed_; }
   Sequencer& sequencer() { return *sequencer_; }
   fix::Gateway& gateway() { return *gateway_; }
+  /// The market data service (owned by the gateway); its stats and queue depths.
+  fix::MarketDataService& market_data() { return *market_data_; }
   metrics::VenueMetrics& metrics() { return *metrics_; }
   /// The on-chain settlement bridge; null when settlement.enabled is false. Subscribe drop-copy
   /// listeners (add_listener) before start(); status(), quarantined(), release() and
@@ -58,6 +61,7 @@ class Venue {
   std::unique_ptr<Exchange> exchange_;
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<fix::Gateway> gateway_;
+  fix::MarketDataService* market_data_ = nullptr;  // owned by gateway_
   std::unique_ptr<settlement::SettlementBridge> settlement_;  // reads the journal file only
   ReplayStats replayed_;
   bool started_ = false;
