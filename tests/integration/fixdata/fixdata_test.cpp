@@ -446,6 +446,74 @@ TEST(FixData, SessionWithTwoAccountsGetsAReportPerAccount) {
   stop_all({m.get()});
 }
 
+TEST(FixData, LogoutEndsEverySubscriptionOfTheSession) {
+  VenueHarness venue;
+  InitiatorOptions o = venue.options("DESK_A");
+  o.store_path = venue.dir() + "/desk-a-store";  // sequence numbers continue across logons
+  {
+    auto a = venue.connect(o);
+    FIX::Message pos = positions_request("lp", '1');
+    a->send(pos);
+    expect(*a, answer("AO", 710, "lp"), "ack");
+    FIX::Message coll = collateral_inquiry("lc", '1');
+    a->send(coll);
+    expect(*a, answer("BA", 909, "lc"), "collateral report");
+    FIX::Message status = status_request("ls", "BTC-PERP", '1');
+    a->send(status);
+    expect(*a, answer("f", 324, "ls"), "status");
+    stop_all({a.get()});
+  }
+  auto a = venue.connect(o);
+  auto b = venue.connect("DESK_B");
+  trade(*a, *b, "1", "1");
+  venue.admin(Deposit{1, Quote(1'000'000)});
+  venue.admin(SetMarketStatus{0, MarketStatus::halted});
+  EXPECT_FALSE(a->wait_for(
+      [](const FIX::Message& m) {
+        return field(m, 35) == "AP" || field(m, 35) == "BA" || field(m, 35) == "f";
+      },
+      700ms));
+  // A new subscription works as before.
+  FIX::Message again = status_request("ls2", "BTC-PERP", '1');
+  a->send(again);
+  EXPECT_EQ(field(expect(*a, answer("f", 324, "ls2"), "status"), 326), "2");
+  stop_all({a.get(), b.get()});
+}
+
+TEST(FixData, ALiquidationIsPushedToPositionAndCollateralSubscribers) {
+  // DESK-B holds 6000 USDC: 1 BTC at 50000 needs 5000 initial margin, and a fall of the oracle to
+  // 45000 leaves equity (950) below maintenance (2250).
+  VenueHarness venue(
+      [](VenueConfig& c) { c.accounts[1].collateral = Quote(6'000 * QUOTE_PRECISION); });
+  auto a = venue.connect("DESK_A");
+  auto b = venue.connect("DESK_B");
+  trade(*a, *b, "1", "1");
+  FIX::Message pos = positions_request("lq", '1');
+  b->send(pos);
+  FIX::Message first = expect(*b, answer("AP", 710, "lq"), "PositionReport");
+  EXPECT_EQ(group_field(first, 702, 703, 1, 704), "1");
+  FIX::Message coll = collateral_inquiry("lqc", '1');
+  b->send(coll);
+  expect(*b, answer("BA", 909, "lqc"), "CollateralReport");
+  venue.admin(SetOraclePrice{0, Price(45'000 * PRICE_PRECISION), Price(0), wall_clock_ns(), false});
+  // The venue takes the position over: B is flat, with the loss realized.
+  FIX::Message closed = expect(
+      *b,
+      [](const FIX::Message& m) {
+        return field(m, 35) == "AP" && field(m, 325) == "Y" &&
+               group_field(m, 702, 703, 1, 704) == "0";
+      },
+      "PositionReport after the liquidation");
+  EXPECT_EQ(group_field(closed, 702, 703, 1, 705), "0");
+  EXPECT_LT(quote(closed, 20206).raw, 0);  // realized loss
+  EXPECT_EQ(field(closed, 20210), "");     // flat: no liquidation price
+  FIX::Message after = expect(
+      *b, [](const FIX::Message& m) { return field(m, 35) == "BA" && field(m, 20207) == "0"; },
+      "CollateralReport after the liquidation");
+  EXPECT_LT(quote(after, 20211).raw, 5'950 * QUOTE_PRECISION);
+  stop_all({a.get(), b.get()});
+}
+
 /// Subscribes `b` (long 1 BTC, 999950 USDC after its taker fee) to positions and collateral and
 /// reads pushes until a PositionReport's FundingPaid (20209) and a CollateralReport's balance
 /// (20211) agree: balance = 999950 - funding paid, funding paid > 0.
@@ -466,9 +534,11 @@ void expect_funding_matches_balance(Initiator& b, const std::string& tag) {
     if (field(*m, 35) == "AP") {
       funding = quote(*m, 20209);
       ASSERT_GE(funding.raw, 0);
-    } else {
-      balance = quote(*m, 20211);
+      continue;
     }
+    // A push round sends the PositionReport before the CollateralReport: compare on the latter,
+    // so both come from the same engine snapshot.
+    balance = quote(*m, 20211);
     consistent = funding.raw > 0 && balance.raw == 999'950 * QUOTE_PRECISION - funding.raw;
   }
   EXPECT_TRUE(consistent) << "funding " << to_string(funding) << " balance " << to_string(balance);
