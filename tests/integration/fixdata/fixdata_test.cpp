@@ -138,6 +138,13 @@ TEST(FixData, SecurityListNamesEveryMarketWithTickLotSizeAndStatus) {
   EXPECT_EQ(field(y3, 560), "2");
   EXPECT_EQ(field(y3, 58), "unknown symbol DOGE-PERP");
   EXPECT_EQ(field(y3, 146), "");
+  // Subscriptions are not offered on the list (status changes come with e): 560 = 1.
+  FIX::Message subscribe = security_list_request("sl4", "4");
+  subscribe.setField(263, "1");
+  a->send(subscribe);
+  FIX::Message y4 = expect(*a, answer("y", 320, "sl4"), "SecurityList for a subscription");
+  EXPECT_EQ(field(y4, 560), "1");
+  EXPECT_EQ(field(y4, 146), "");
   stop_all({a.get()});
 }
 
@@ -213,6 +220,21 @@ TEST(FixData, SecurityStatusForAnUnknownSymbolIsRejected) {
   EXPECT_EQ(field(j, 379), "u1");
   EXPECT_EQ(field(j, 380), "2");  // unknown security
   EXPECT_EQ(field(j, 58), "unknown symbol DOGE-PERP");
+  // Ending a subscription that does not exist, and subscribing twice with one id.
+  FIX::Message end = status_request("u2", "BTC-PERP", '2');
+  a->send(end);
+  FIX::Message j2 = expect(
+      *a, [](const FIX::Message& m) { return field(m, 35) == "j" && field(m, 379) == "u2"; },
+      "reject of an unknown subscription");
+  EXPECT_EQ(field(j2, 380), "1");  // unknown id
+  FIX::Message sub = status_request("u3", "BTC-PERP", '1');
+  a->send(sub);
+  expect(*a, answer("f", 324, "u3"), "SecurityStatus");
+  a->send(sub);
+  FIX::Message j3 = expect(
+      *a, [](const FIX::Message& m) { return field(m, 35) == "j" && field(m, 379) == "u3"; },
+      "reject of a second subscription with the same id");
+  EXPECT_EQ(field(j3, 58), "SecurityStatusReqID u3 is already subscribed");
   stop_all({a.get()});
 }
 
@@ -416,6 +438,16 @@ TEST(FixData, ForeignAndUnknownAccountsAndSymbolsAreRejected) {
   EXPECT_EQ(field(ao, 728), "1");
   EXPECT_EQ(field(ao, 729), "2");
   EXPECT_EQ(field(ao, 58), "unknown symbol DOGE-PERP");
+  FIX::Message end = positions_request("never", '2');
+  a->send(end);
+  FIX::Message ao2 = expect(*a, answer("AO", 710, "never"), "AO for an unknown subscription");
+  EXPECT_EQ(field(ao2, 728), "1");
+  EXPECT_EQ(field(ao2, 58), "no position subscription never");
+  FIX::Message end_c = collateral_inquiry("never", '2');
+  a->send(end_c);
+  FIX::Message bg2 = expect(*a, answer("BG", 909, "never"), "BG for an unknown subscription");
+  EXPECT_EQ(field(bg2, 945), "4");
+  EXPECT_EQ(field(bg2, 58), "no collateral subscription never");
   // None of the rejects opened a subscription: a trade of DESK-B pushes nothing to A.
   auto b = venue.connect("DESK_B");
   a->clear();
