@@ -3,15 +3,31 @@
 # default configuration (config/quickstart.yaml): the local Solana chain (settlement/localnet)
 # with its mint, vault and desk accounts, then the FIX gateway with its SQLite journal under
 # data/quickstart. Ctrl-C stops both.
+#
+#   bash scripts/quickstart.sh [quantdesk options]   the venue, until Ctrl-C
+#   bash scripts/quickstart.sh --demo [qd-demo options]
+#                                                    the same, plus the demo (scripts/demo.sh):
+#                                                    two desks trade, compliance watches the
+#                                                    drop copy, batches settle on chain; exits
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$top"
+
+demo=0
+if [ "${1:-}" = "--demo" ]; then
+  demo=1
+  shift
+fi
 
 if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; then
   bash scripts/setup.sh
 fi
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)"
+
+if [ "$demo" -eq 1 ]; then
+  exec bash scripts/demo.sh "$@"
+fi
 
 config=config/quickstart.yaml
 mkdir -p data/quickstart/logs
@@ -24,6 +40,27 @@ for _ in $(seq 1 100); do
   kill -0 "$localnet" 2>/dev/null || { cat data/quickstart/logs/localnet.log; exit 1; }
   sleep 0.2
 done
-node settlement/localnet/src/setup.js --config "$config"
+manifest="$(node settlement/localnet/src/setup.js --config "$config" --quiet)"
+echo "quickstart: on-chain accounts ready (manifest $manifest); waiting for them to finalize"
+# The settlement bridge reads the vault at "finalized" (32 blocks of 400 ms after setup on a new
+# chain): start the venue once it is there, so settlement is ready at once, without retries.
+node -e '
+  const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const deadline = Date.now() + 60000;
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getTokenAccountBalance",
+                                params: [m.vault, { commitment: "finalized" }] });
+  (async () => {
+    while (Date.now() < deadline) {
+      try {
+        const r = await fetch(m.rpc_url, { method: "POST", body,
+                                           headers: { "content-type": "application/json" } });
+        if ((await r.json()).result) return;
+      } catch (e) {}
+      await new Promise((ok) => setTimeout(ok, 200));
+    }
+    console.error("quickstart: the vault did not reach finalized within 60 s");
+    process.exit(1);
+  })();
+' "$manifest"
 
 build/release/bin/quantdesk --config "$config" "$@"
