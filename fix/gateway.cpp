@@ -88,6 +88,7 @@ Gateway::Gateway(const VenueConfig& config, CommandSink& sink, GatewayOptions op
     sessions_.push_back(std::move(rt));
   }
   exec_prefix_ = "G" + std::to_string(wall_clock_ns() / 1'000'000) + "-";
+  if (!options_.audit_path.empty()) audit_ = std::make_unique<AuditTrail>(options_.audit_path);
 }
 
 Gateway::~Gateway() {
@@ -228,6 +229,7 @@ void Gateway::stop(bool graceful) {
   for (auto& s : sessions_) s->outbox.stop();
   for (auto& service : services_) service->stop();
   listeners_.clear();  // destroys the acceptors and with them the QuickFIX sessions
+  if (audit_) audit_->flush();
 }
 
 void Gateway::flush_outbound() {
@@ -274,17 +276,23 @@ void Gateway::fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) {
     throw FIX::RejectLogon(r.reason);
   }
   spdlog::info("FIX logon authenticated for {} (user {})", id.toString(), s->config.auth.username);
+  // Services that read the Logon itself (the drop copy's resume cursor); may refuse it.
+  for (auto& service : services_)
+    if (service->handles("A") && service->permitted(s->config.role, "A"))
+      service->on_request(msg, s->handle);
 }
 
 void Gateway::fromApp(const FIX::Message& msg, const FIX::SessionID& id) {
   SessionRuntime* s = runtime(id);
   if (!s) return;
+  AuditScope audit(audit_.get(), msg, s->config.sender_comp_id, s->number);
   // Nothing may escape into QuickFIX's connection thread: an unexpected exception there ends
   // the process.
   try {
     handle_app(msg, *s);
   } catch (const std::exception& e) {
     spdlog::error("FIX {}: message refused after an internal error: {}", id.toString(), e.what());
+    AuditScope::rejected("message could not be processed");
     try {
       s->outbox.push(encode_business_reject(
           msg, Rejection{RejectReason::invalid_field, "message could not be processed"}));
@@ -301,6 +309,7 @@ bool Gateway::submit(CommandBody command) {
     ++stats_.system_busy;
     return false;
   }
+  AuditScope::submitted();
   std::lock_guard lock(stats_mu_);
   ++stats_.commands_submitted;
   return true;

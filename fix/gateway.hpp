@@ -28,6 +28,7 @@
 
 #include "app/config/venue_config.hpp"
 #include "core/engine_ports.hpp"
+#include "fix/audit_trail.hpp"
 #include "fix/directory.hpp"
 #include "fix/gateway_service.hpp"
 #include "fix/order_decoder.hpp"
@@ -51,6 +52,8 @@ struct GatewayOptions {
   size_t max_message_bytes = 8192;
   /// How long stop() waits for cancel-on-disconnect results before closing the stores.
   int stop_wait_ms = 3000;
+  /// SQLite file of the inbound audit trail (fix/audit_trail.hpp); "" = no audit trail.
+  std::string audit_path;
 };
 
 struct GatewayStats {
@@ -96,6 +99,8 @@ class Gateway : public FIX::Application, public EventListener {
   /// Waits until every queued outbound message was handed to QuickFIX.
   void flush_outbound();
   GatewayStats stats() const;
+  /// The inbound audit trail; null when GatewayOptions::audit_path is empty.
+  AuditTrail* audit_trail() const { return audit_.get(); }
 
   // FIX::Application (QuickFIX threads).
   void onCreate(const FIX::SessionID&) override {}
@@ -181,6 +186,7 @@ class Gateway : public FIX::Application, public EventListener {
   std::atomic<uint64_t> exec_counter_{0};
   mutable std::mutex stats_mu_;
   GatewayStats stats_;
+  std::unique_ptr<AuditTrail> audit_;
 };
 
 }  // namespace qd::fix

@@ -34,6 +34,7 @@ bool is_order_entry_type(const std::string& type) {
 void Gateway::reject_request(const FIX::Message& msg, SessionRuntime& s, const std::string& type,
                              const Rejection& why, const OrderView::Order* order,
                              std::optional<std::pair<uint32_t, int64_t>> throttle) {
+  AuditScope::rejected(why.text.empty() ? std::string(to_string(why.reason)) : why.text);
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.rejected_before_engine;
@@ -168,6 +169,8 @@ void Gateway::reject_for_role(const FIX::Message& msg, SessionRuntime& s, const 
                                        std::string("MsgType ") + type + " not permitted on a " +
                                            to_string(s.config.role) + " session"},
                              6);
+  AuditScope::rejected("MsgType " + type + " not permitted on a " + to_string(s.config.role) +
+                       " session");
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.rejected_before_engine;
@@ -195,6 +198,7 @@ void Gateway::on_new_order(const FIX::Message& msg, SessionRuntime& s, bool poss
           s.outbox.push(encode_status(*o, encode_context(s), next_exec_id(), std::nullopt,
                                       std::nullopt, wall_clock_ns()));
         spdlog::info("FIX {}: possible duplicate of ClOrdID {} ignored", s.id.toString(), id);
+        AuditScope::ignored("possible duplicate of ClOrdID " + id);
         return;
       }
       reject_request(msg, s, "D",
@@ -254,6 +258,7 @@ void Gateway::on_cancel_or_replace(const FIX::Message& msg, SessionRuntime& s, b
     if (r != OrderView::Reservation::ok) {
       if (poss_dup) {
         spdlog::info("FIX {}: possible duplicate of ClOrdID {} ignored", s.id.toString(), id);
+        AuditScope::ignored("possible duplicate of ClOrdID " + id);
         return;
       }
       reject_request(msg, s, type,
@@ -307,7 +312,10 @@ void Gateway::on_mass_cancel(const FIX::Message& msg, SessionRuntime& s, bool po
   {
     std::lock_guard lock(view_mu_);
     if (view_.reserve(s.number, id, utc_day(wall_clock_ns())) != OrderView::Reservation::ok) {
-      if (poss_dup) return;
+      if (poss_dup) {
+        AuditScope::ignored("possible duplicate of ClOrdID " + id);
+        return;
+      }
       reject_request(msg, s, "q",
                      Rejection{RejectReason::duplicate_client_order_id,
                                "duplicate ClOrdID (11) '" + id + "' for this session today"});

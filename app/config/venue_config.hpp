@@ -234,7 +234,8 @@ struct SessionConfig {
   std::optional<ThrottleConfig> throttle;
   bool cancel_on_disconnect = false;   ///< order_entry only; default true there
   bool allow_market_data = false;      ///< order_entry only: may also send MarketDataRequest
-  bool trade_capture_reports = false;  ///< drop_copy only: also send TradeCaptureReport (AE)
+  /// drop_copy only: fills as TradeCaptureReport (AE) instead of ExecutionReport F
+  bool trade_capture_reports = false;
   bool enabled = true;  ///< false: logons refused, existing session logged out (live)
   QuickFixSettings quickfix;
 };

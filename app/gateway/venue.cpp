@@ -7,6 +7,7 @@
 
 #include "app/gateway/engine_account_state.hpp"
 #include "fix/account_report_service.hpp"
+#include "fix/drop_copy_service.hpp"
 #include "fix/reference_data_service.hpp"
 
 namespace qd {
@@ -71,7 +72,14 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
     m->on_commit(batch, commit_ns);
   };
   sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), std::move(options));
-  gateway_ = std::make_unique<fix::Gateway>(config_, *sequencer_);
+  const std::filesystem::path data_dir(config_.venue.data_dir);
+  fix::GatewayOptions gateway_options;
+  gateway_options.audit_path = (data_dir / "audit.db").string();
+  gateway_ = std::make_unique<fix::Gateway>(config_, *sequencer_, gateway_options);
+  // Drop copy: catch-up reads the journal file; cursors persist beside it (fix/README.md).
+  gateway_->add_service(std::make_unique<fix::DropCopyService>(
+      gateway_->context(),
+      fix::DropCopyOptions{config_.journal.path, (data_dir / "drop_copy.db").string()}));
   // Reference data (x/y, e/f) from the config and status events; positions and collateral
   // (AN/AP, BB/BA) read from the engine by the service's own thread (fix/README.md).
   gateway_->add_service(std::make_unique<fix::ReferenceDataService>(gateway_->context()));

@@ -66,7 +66,7 @@ std::map<int, std::set<std::string>> fix44_values() {
       {13, chars("123456")},                                     // CommType
       {18, chars("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcde")},  // ExecInst
       {21, chars("123")},                                        // HandlInst
-      {35, {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "j", "q", "r", "AF",
+      {35, {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "j", "q", "r", "AF", "AE",
             "x", "y", "e", "f", "AN", "AO", "AP", "BA", "BB", "BG"}},
       {39, chars("0123456789ABCDE")},                          // OrdStatus
       {40, chars("123456789ABCDEFGHIJKLMP")},                  // OrdType

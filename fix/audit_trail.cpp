@@ -1,0 +1,235 @@
+#include "fix/audit_trail.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "fix/fix_time.hpp"
+#include "fix/logon_auth.hpp"
+#include "fix/venue_tags.hpp"
+
+namespace qd::fix {
+
+namespace {
+
+const char* schema = R"sql(
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
+-- One row per inbound application message, in arrival order per session.
+CREATE TABLE IF NOT EXISTS audit(
+  id INTEGER PRIMARY KEY,
+  received_ns INTEGER NOT NULL,   -- gateway wall clock, ns since the Unix epoch (UTC)
+  session TEXT NOT NULL,          -- SenderCompID
+  session_number INTEGER NOT NULL,
+  msg_type TEXT NOT NULL,
+  msg_seq_num INTEGER,
+  cl_ord_id TEXT, orig_cl_ord_id TEXT, order_id TEXT, account TEXT, symbol TEXT,
+  request_id TEXT,                -- OrdStatusReqID (790) or MassStatusReqID (584)
+  outcome TEXT NOT NULL,          -- submitted | rejected | answered | ignored
+  reason TEXT,                    -- why it was rejected or ignored
+  raw TEXT NOT NULL);             -- the message, '|' for SOH, Password/NewPassword as ***
+CREATE INDEX IF NOT EXISTS audit_by_session_clordid ON audit(session, cl_ord_id);
+CREATE VIEW IF NOT EXISTS audit_log AS
+  SELECT id, datetime(received_ns / 1000000000, 'unixepoch') || '.' ||
+             substr('000000000' || (received_ns % 1000000000), -9) AS time,
+         session, msg_type, msg_seq_num, cl_ord_id, orig_cl_ord_id, order_id, account, symbol,
+         outcome, reason, raw
+  FROM audit;
+)sql";
+
+thread_local AuditScope* current_scope = nullptr;
+
+std::string field_or_empty(const FIX::FieldMap& m, int tag) {
+  return m.isSetField(tag) ? m.getField(tag) : std::string();
+}
+
+void bind_opt(sqlite3_stmt* s, int i, const std::string& v) {
+  if (v.empty())
+    sqlite3_bind_null(s, i);
+  else
+    sqlite3_bind_text(s, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+const char* to_string(AuditOutcome o) {
+  switch (o) {
+    case AuditOutcome::answered:
+      return "answered";
+    case AuditOutcome::submitted:
+      return "submitted";
+    case AuditOutcome::rejected:
+      return "rejected";
+    case AuditOutcome::ignored:
+      return "ignored";
+  }
+  return "answered";
+}
+
+AuditTrail::AuditTrail(const std::string& path, size_t max_queued)
+    : path_(path), max_queued_(max_queued) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("audit trail " + path + ": cannot open: " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, schema, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_close(db_);
+    throw std::runtime_error("audit trail " + path + ": " + msg);
+  }
+  writer_ = std::thread([this] { run(); });
+}
+
+AuditTrail::~AuditTrail() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  sqlite3_close(db_);
+}
+
+void AuditTrail::record(AuditEntry entry) {
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= max_queued_) {
+      if (dropped_++ % 10000 == 0)
+        spdlog::error("audit trail {}: writer behind, {} rows dropped", path_, dropped_);
+      return;
+    }
+    queue_.push_back(std::move(entry));
+    ++queued_total_;
+  }
+  cv_.notify_one();
+}
+
+void AuditTrail::flush() {
+  std::unique_lock lock(mu_);
+  const uint64_t target = queued_total_;
+  done_cv_.wait(lock, [&] { return written_total_ >= target || !writer_.joinable(); });
+}
+
+uint64_t AuditTrail::written() const {
+  std::lock_guard lock(mu_);
+  return committed_;
+}
+
+uint64_t AuditTrail::dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
+}
+
+void AuditTrail::run() {
+  std::vector<AuditEntry> rows;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty() && stop_) break;
+    rows.swap(queue_);
+    lock.unlock();
+    const size_t n = rows.size();
+    write(rows);
+    rows.clear();
+    lock.lock();
+    written_total_ += n;
+    done_cv_.notify_all();
+  }
+}
+
+void AuditTrail::write(std::vector<AuditEntry>& rows) {
+  namespace t = std_tag;
+  sqlite3_stmt* s = nullptr;
+  bool ok = sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK &&
+            sqlite3_prepare_v2(db_,
+                               "INSERT INTO audit(received_ns, session, session_number, msg_type,"
+                               " msg_seq_num, cl_ord_id, orig_cl_ord_id, order_id, account,"
+                               " symbol, request_id, outcome, reason, raw)"
+                               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               -1, &s, nullptr) == SQLITE_OK;
+  for (size_t i = 0; ok && i < rows.size(); ++i) {
+    const AuditEntry& r = rows[i];
+    const FIX::Header& h = r.message.getHeader();
+    std::string raw = redact_secrets(r.message.toString());
+    for (char& c : raw)
+      if (c == '\x01') c = '|';
+    std::string request_id = field_or_empty(r.message, t::OrdStatusReqID);
+    if (request_id.empty()) request_id = field_or_empty(r.message, t::MassStatusReqID);
+    sqlite3_bind_int64(s, 1, r.received_ns);
+    sqlite3_bind_text(s, 2, r.session.data(), int(r.session.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 3, r.session_number);
+    const std::string type = field_or_empty(h, t::MsgType);
+    sqlite3_bind_text(s, 4, type.data(), int(type.size()), SQLITE_TRANSIENT);
+    const std::string seq = field_or_empty(h, t::MsgSeqNum);
+    if (seq.empty())
+      sqlite3_bind_null(s, 5);
+    else
+      sqlite3_bind_int64(s, 5, std::strtoll(seq.c_str(), nullptr, 10));
+    bind_opt(s, 6, field_or_empty(r.message, t::ClOrdID));
+    bind_opt(s, 7, field_or_empty(r.message, t::OrigClOrdID));
+    bind_opt(s, 8, field_or_empty(r.message, t::OrderID));
+    bind_opt(s, 9, field_or_empty(r.message, t::Account));
+    bind_opt(s, 10, field_or_empty(r.message, t::Symbol));
+    bind_opt(s, 11, request_id);
+    sqlite3_bind_text(s, 12, to_string(r.outcome), -1, SQLITE_STATIC);
+    bind_opt(s, 13, r.reason);
+    sqlite3_bind_text(s, 14, raw.data(), int(raw.size()), SQLITE_TRANSIENT);
+    ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  ok = ok && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  if (!ok) {
+    spdlog::error("audit trail {}: {} rows not written: {}", path_, rows.size(),
+                  sqlite3_errmsg(db_));
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return;
+  }
+  std::lock_guard lock(mu_);
+  committed_ += rows.size();
+}
+
+AuditScope::AuditScope(AuditTrail* trail, const FIX::Message& msg, std::string session,
+                       SessionId number)
+    : trail_(trail), previous_(current_scope) {
+  if (!trail_) return;
+  entry_.message = msg;
+  entry_.session = std::move(session);
+  entry_.session_number = number;
+  entry_.received_ns = wall_clock_ns();
+  current_scope = this;
+}
+
+AuditScope::~AuditScope() {
+  if (!trail_) return;
+  current_scope = previous_;
+  try {
+    trail_->record(std::move(entry_));
+  } catch (...) {
+    // The audit never takes the connection thread down.
+  }
+}
+
+void AuditScope::set(AuditOutcome o, std::string_view reason) {
+  if (!current_scope) return;
+  current_scope->entry_.outcome = o;
+  current_scope->entry_.reason.assign(reason);
+}
+
+void AuditScope::submitted() {
+  set(AuditOutcome::submitted, "");
+}
+void AuditScope::rejected(std::string_view reason) {
+  set(AuditOutcome::rejected, reason);
+}
+void AuditScope::ignored(std::string_view reason) {
+  set(AuditOutcome::ignored, reason);
+}
+
+}  // namespace qd::fix

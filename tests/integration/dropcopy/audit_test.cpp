@@ -1,0 +1,70 @@
+// The inbound audit trail end to end: every application message a session sends is a row in
+// <data_dir>/audit.db with its outcome.
+#include <gtest/gtest.h>
+
+#include "tests/integration/dropcopy/drop_copy_harness.hpp"
+
+namespace qd::fix::test {
+namespace {
+
+TEST(AuditTrailVenue, RowPerInboundMessageWithItsOutcome) {
+  VenueHarness v;
+  auto a = v.connect("DESK_A");
+  auto dc = v.connect("COMPLIANCE");
+  Inbox ia(*a), idc(*dc);
+  FIX::Message m = limit("au1", '1', "0.1", "49000");
+  ASSERT_TRUE(a->send(m));
+  ASSERT_TRUE(ia.wait(er("au1", '0')));
+  m = limit("au1", '1', "0.1", "49000");  // the same ClOrdID again
+  ASSERT_TRUE(a->send(m));
+  ASSERT_TRUE(ia.wait(er("au1", '8')));
+  FIX::Message h;
+  h.getHeader().setField(35, "H");
+  h.setField(11, "au1");
+  h.setField(55, "BTC-PERP");
+  h.setField(54, "1");
+  ASSERT_TRUE(a->send(h));
+  ASSERT_TRUE(ia.wait(er("au1", 'I')));
+  m = limit("au-dc", '1', "0.1", "49000");
+  m.setField(1, "DESK-A");
+  ASSERT_TRUE(dc->send(m));
+  ASSERT_TRUE(idc.wait(type_is("j")));
+  v.gateway().flush_outbound();
+  ASSERT_NE(v.gateway().audit_trail(), nullptr);
+  // The row is queued when the gateway is done with the message, just after it queued the
+  // answer the desk waited for.
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (v.gateway().audit_trail()->written() < 4 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  v.gateway().audit_trail()->flush();
+
+  auto rows = query(v.dir() + "/audit.db",
+                    "SELECT session, msg_type, cl_ord_id, outcome, coalesce(reason, ''), raw,"
+                    " msg_seq_num, received_ns > 0 FROM audit ORDER BY id");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0][0], "DESK_A");
+  EXPECT_EQ(rows[0][1], "D");
+  EXPECT_EQ(rows[0][2], "au1");
+  EXPECT_EQ(rows[0][3], "submitted");
+  EXPECT_EQ(rows[0][4], "");
+  EXPECT_NE(rows[0][5].find("|11=au1|"), std::string::npos) << rows[0][5];
+  EXPECT_EQ(rows[0][7], "1");
+  EXPECT_EQ(rows[1][3], "rejected");
+  EXPECT_NE(rows[1][4].find("duplicate ClOrdID"), std::string::npos) << rows[1][4];
+  EXPECT_EQ(std::stoi(rows[1][6]), std::stoi(rows[0][6]) + 1);
+  EXPECT_EQ(rows[2][1], "H");
+  EXPECT_EQ(rows[2][3], "answered");
+  EXPECT_EQ(rows[3][0], "COMPLIANCE");
+  EXPECT_EQ(rows[3][3], "rejected");
+  EXPECT_EQ(rows[3][4], "MsgType D not permitted on a drop_copy session");
+  // The documented query works on the view.
+  auto view = query(v.dir() + "/audit.db",
+                    "SELECT time, outcome FROM audit_log WHERE session = 'DESK_A' AND"
+                    " cl_ord_id = 'au1' ORDER BY id");
+  ASSERT_EQ(view.size(), 3u);
+  EXPECT_EQ(view[0][0].size(), 29u) << view[0][0];  // "YYYY-MM-DD HH:MM:SS.nnnnnnnnn"
+  stop_all({a.get(), dc.get()});
+}
+
+}  // namespace
+}  // namespace qd::fix::test
