@@ -289,7 +289,7 @@ VenueMetrics::VenueMetrics(const VenueConfig& config)
     fix_counters_.push_back(std::move(c));
   }
 
-  // Risk and settlement: registered at 0 until those modules feed them.
+  // Risk and settlement: registered at 0; the margin core and the settlement bridge feed them.
   insurance_fund_ = &BuildGauge()
                          .Name("quantdesk_insurance_fund_usdc")
                          .Help("Insurance fund balance in USDC (sampled from the margin core)")
@@ -310,7 +310,7 @@ VenueMetrics::VenueMetrics(const VenueConfig& config)
   settlement_lag_ = &BuildGauge()
                          .Name("quantdesk_settlement_lag_seconds")
                          .Help(
-                             "Age of the oldest fill not yet confirmed on chain; 0 when none "
+                             "Age of the oldest flow not yet finalized on chain; 0 when none "
                              "(fed by settlement)")
                          .Register(reg)
                          .Add({});

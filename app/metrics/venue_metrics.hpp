@@ -71,8 +71,8 @@ class VenueMetrics final : public EventListener {
   void stop();
 
   // --- Extension points for the settlement module (any thread).
-  /// Batches built but not yet confirmed, and the command time (ns) of the oldest fill not yet
-  /// confirmed on chain (0 = none outstanding: lag 0).
+  /// Batches built but not yet confirmed, and the command time (ns) of the oldest flow not yet
+  /// finalized on chain (SettlementStatus::oldest_unsettled_ts; 0 = none outstanding: lag 0).
   void set_settlement_backlog(uint64_t pending_batches, TimestampNs oldest_unsettled_fill);
   void count_settlement_batch(bool confirmed);
   /// Accounts in settlement quarantine now (their flows are carried, not settled).
