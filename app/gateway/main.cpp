@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
     std::cout << "; journal " << venue.config().journal.path << " (replayed "
               << venue.replayed().commands << " commands); admin socket " << admin.socket_path()
               << ". Ctrl-C stops." << std::endl;
+    const qd::SettlementConfig& sc = venue.config().settlement;
+    if (sc.enabled && !sc.manifest.empty() && !std::filesystem::exists(sc.manifest)) {
+      // The bridge retries until the manifest appears (and warns every 5 s): say why once.
+      std::cout << "quantdesk: settlement waits for " << sc.manifest
+                << " (start the local chain and run its setup: scripts/quickstart.sh does both)"
+                << std::endl;
+    }
     for (;;) {
       siginfo_t info{};
       const int sig = sigwaitinfo(&signals, &info);
