@@ -67,7 +67,7 @@ std::map<int, std::set<std::string>> fix44_values() {
       {18, chars("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcde")},  // ExecInst
       {21, chars("123")},                                        // HandlInst
       {35, {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "j", "q", "r", "AF", "AE",
-            "x", "y", "e", "f", "AN", "AO", "AP", "BA", "BB", "BG"}},
+            "x", "y", "e", "f", "AN", "AO", "AP", "BA", "BB", "BG", "V", "W", "X", "Y"}},
       {39, chars("0123456789ABCDE")},                          // OrdStatus
       {40, chars("123456789ABCDEFGHIJKLMP")},                  // OrdType
       {54, chars("123456789ABCDEFG")},                         // Side
@@ -85,6 +85,10 @@ std::map<int, std::set<std::string>> fix44_values() {
       {532, chars("0123456")},                                 // MassCancelRejectReason (char)
       {585, range(1, 8)},                                      // MassStatusReqType
       {851, range(1, 3)},                                      // LastLiquidityInd
+      // Market data.
+      {265, range(0, 1)},          // MDUpdateType
+      {279, chars("012")},         // MDUpdateAction
+      {281, chars("0123456789ABC")},  // MDReqRejReason
       // Reference data and account reports.
       {167, {"FUT", "OPT", "CS", "PS", "MLEG", "NONE"}},  // SecurityType (the ones near ours)
       {263, chars("012")},                                // SubscriptionRequestType
@@ -109,7 +113,7 @@ TEST(Dictionary, LoadsInQuickFix) {
   ASSERT_NO_THROW(dd.readFromURL(default_dictionary_path()));
   for (const char* t : {"D", "F", "G", "H", "q", "r", "AF", "8", "9", "j", "A", "5", "3"})
     EXPECT_TRUE(dd.isMsgType(t)) << t;
-  EXPECT_FALSE(dd.isMsgType("V"));  // market data is not offered on this dictionary yet
+  for (const char* t : {"V", "W", "X", "Y"}) EXPECT_TRUE(dd.isMsgType(t)) << t;
 }
 
 TEST(Dictionary, StandardFieldsCarryOnlyFix44Values) {
@@ -140,6 +144,7 @@ TEST(Dictionary, VenueTagsAreInTheUserDefinedRangeAndMatchTheCode) {
   EXPECT_EQ(fields[tag::ThrottleRemaining].name, "ThrottleRemaining");
   EXPECT_EQ(fields[tag::ThrottleRefillMs].name, "ThrottleRefillMs");
   EXPECT_EQ(fields[tag::VenueInitiated].name, "VenueInitiated");
+  EXPECT_EQ(fields[tag::AggressorSide].name, "AggressorSide");
   // Every cancel cause the code can send is a value the dictionary lists.
   for (int r = 0; r < 256; ++r) {
     if (std::string(to_string(CancelReason(r))) == "unknown") continue;
