@@ -33,9 +33,9 @@ namespace qd::fix {
 
 /// One aggregated price level.
 struct DepthLevel {
-  Price price;           ///< 1e-6
-  Qty qty;               ///< sum of the open quantity resting at this price (1e-9)
-  uint32_t orders = 0;   ///< resting orders at this price
+  Price price;          ///< 1e-6
+  Qty qty;              ///< sum of the open quantity resting at this price (1e-9)
+  uint32_t orders = 0;  ///< resting orders at this price
   bool operator==(const DepthLevel&) const = default;
 };
 
@@ -44,8 +44,8 @@ struct DepthLevel {
 struct DepthTrade {
   MarketId market = 0;
   TradeId trade_id;
-  Price price;      ///< the resting order's price (1e-6)
-  Qty qty;          ///< 1e-9
+  Price price;  ///< the resting order's price (1e-6)
+  Qty qty;      ///< 1e-9
   Side aggressor = Side::buy;
   TimestampNs ts = 0;  ///< the taker command's time
 };

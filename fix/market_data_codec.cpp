@@ -14,13 +14,20 @@ namespace f = FIX::FIELD;
 namespace {
 
 // Group field order, as spec/FIX44-venue.xml defines the groups (QuickFIX writes them so).
-const int kSnapshotOrder[] = {f::MDEntryType,    f::MDEntryPx,   f::MDEntrySize,
-                              f::MDEntryDate,    f::MDEntryTime, f::NumberOfOrders,
-                              tag::TradeID,      tag::AggressorSide, 0};
-const int kIncrementalOrder[] = {f::MDUpdateAction, f::MDEntryType,    f::Symbol,
-                                 f::MDEntryPx,      f::MDEntrySize,    f::MDEntryDate,
-                                 f::MDEntryTime,    f::NumberOfOrders, tag::TradeID,
-                                 tag::AggressorSide, 0};
+const int kSnapshotOrder[] = {f::MDEntryType, f::MDEntryPx,       f::MDEntrySize,
+                              f::MDEntryDate, f::MDEntryTime,     f::NumberOfOrders,
+                              tag::TradeID,   tag::AggressorSide, 0};
+const int kIncrementalOrder[] = {f::MDUpdateAction,
+                                 f::MDEntryType,
+                                 f::Symbol,
+                                 f::MDEntryPx,
+                                 f::MDEntrySize,
+                                 f::MDEntryDate,
+                                 f::MDEntryTime,
+                                 f::NumberOfOrders,
+                                 tag::TradeID,
+                                 tag::AggressorSide,
+                                 0};
 
 std::string field_or_empty(const FIX::FieldMap& m, int tag) {
   return m.isSetField(tag) ? m.getField(tag) : std::string();
@@ -123,13 +130,20 @@ void stat_entries(MarketId m, const MarketStats& now, MdEntryMask mask, MarketSt
 
 char md_entry_code(MdEntry e) {
   switch (e) {
-    case MdEntry::bid: return '0';
-    case MdEntry::offer: return '1';
-    case MdEntry::trade: return '2';
-    case MdEntry::index: return '3';
-    case MdEntry::open_interest: return 'C';
-    case MdEntry::mark: return 'm';
-    case MdEntry::funding: return 'f';
+    case MdEntry::bid:
+      return '0';
+    case MdEntry::offer:
+      return '1';
+    case MdEntry::trade:
+      return '2';
+    case MdEntry::index:
+      return '3';
+    case MdEntry::open_interest:
+      return 'C';
+    case MdEntry::mark:
+      return 'm';
+    case MdEntry::funding:
+      return 'f';
   }
   return '?';
 }

@@ -61,11 +61,11 @@ enum class MdSubscription : char { snapshot = '0', subscribe = '1', unsubscribe 
 
 /// A decoded MarketDataRequest.
 struct MdRequest {
-  std::string req_id;                  ///< MDReqID (262)
+  std::string req_id;  ///< MDReqID (262)
   MdSubscription type = MdSubscription::snapshot;
-  uint32_t depth = 0;                  ///< MarketDepth (264): 0 = full book, N = top N per side
-  MdEntryMask entries;                 ///< NoMDEntryTypes (267)
-  std::vector<MarketId> markets;       ///< NoRelatedSym (146), in request order, no duplicates
+  uint32_t depth = 0;             ///< MarketDepth (264): 0 = full book, N = top N per side
+  MdEntryMask entries;            ///< NoMDEntryTypes (267)
+  std::vector<MarketId> markets;  ///< NoRelatedSym (146), in request order, no duplicates
 };
 
 /// Why a request is refused: MarketDataRequestReject (Y).
@@ -106,10 +106,10 @@ struct MdEntryOut {
   MdAction action = MdAction::new_;  ///< X only
   MdEntry type = MdEntry::bid;
   MarketId market = 0;
-  std::optional<Price> price;    ///< MDEntryPx (270), 1e-6
-  std::optional<Qty> size;       ///< MDEntrySize (271), 1e-9
-  std::optional<int64_t> rate;   ///< funding rate in MDEntryPx (270), 1e-9
-  std::optional<uint32_t> orders;  ///< NumberOfOrders (346)
+  std::optional<Price> price;       ///< MDEntryPx (270), 1e-6
+  std::optional<Qty> size;          ///< MDEntrySize (271), 1e-9
+  std::optional<int64_t> rate;      ///< funding rate in MDEntryPx (270), 1e-9
+  std::optional<uint32_t> orders;   ///< NumberOfOrders (346)
   std::optional<TradeId> trade_id;  ///< TradeID (20005)
   std::optional<Side> aggressor;    ///< AggressorSide (20200)
   TimestampNs ts = 0;               ///< MDEntryDate/MDEntryTime (272/273) when non-zero

@@ -133,8 +133,9 @@ std::vector<FIX::Message> MarketDataService::split_incremental(
   std::vector<FIX::Message> out;
   const size_t per = options_.max_entries_per_message;
   for (size_t i = 0; i < entries.size(); i += per) {
-    std::vector<MdEntryOut> part(entries.begin() + std::ptrdiff_t(i),
-                                 entries.begin() + std::ptrdiff_t(std::min(entries.size(), i + per)));
+    std::vector<MdEntryOut> part(
+        entries.begin() + std::ptrdiff_t(i),
+        entries.begin() + std::ptrdiff_t(std::min(entries.size(), i + per)));
     out.push_back(encode_md_incremental(req_id, part, context_.config.markets));
   }
   return out;
@@ -143,8 +144,8 @@ std::vector<FIX::Message> MarketDataService::split_incremental(
 void MarketDataService::on_request(const FIX::Message& msg, SessionHandle& session) {
   std::lock_guard lock(subs_mu_);
   if (session.config.role == SessionRole::order_entry && !session.config.allow_market_data) {
-    const std::string id = msg.isSetField(FIX::FIELD::MDReqID) ? msg.getField(FIX::FIELD::MDReqID)
-                                                               : std::string();
+    const std::string id =
+        msg.isSetField(FIX::FIELD::MDReqID) ? msg.getField(FIX::FIELD::MDReqID) : std::string();
     reject(session, MdRejection{id, md_reject::insufficient_permissions,
                                 "market data is not enabled for this session "
                                 "(allow_market_data)"});
@@ -228,9 +229,10 @@ void MarketDataService::round() {
       if (!s.behind) {
         s.behind = true;
         ++stats_.conflations;
-        spdlog::warn("FIX {}: market data behind ({} messages queued); {} subscriptions "
-                     "conflated until it catches up",
-                     session.id.toString(), queued, s.subs.size());
+        spdlog::warn(
+            "FIX {}: market data behind ({} messages queued); {} subscriptions "
+            "conflated until it catches up",
+            session.id.toString(), queued, s.subs.size());
       }
       for (Subscription& sub : s.subs) sub.stale = true;
       continue;

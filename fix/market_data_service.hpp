@@ -118,9 +118,9 @@ class MarketDataService : public GatewayService {
   std::mutex book_mu_;  ///< the publisher thread's lock: book_ only
   DepthBook book_;
 
-  mutable std::mutex subs_mu_;  ///< images_, sessions_, stats_; taken before book_mu_
-  std::vector<MarketImage> images_;     ///< the book as last published
-  std::vector<SessionSubs> sessions_;   ///< per session (number - 1)
+  mutable std::mutex subs_mu_;         ///< images_, sessions_, stats_; taken before book_mu_
+  std::vector<MarketImage> images_;    ///< the book as last published
+  std::vector<SessionSubs> sessions_;  ///< per session (number - 1)
   MarketDataStats stats_;
 
   std::thread worker_;

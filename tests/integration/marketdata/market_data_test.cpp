@@ -50,10 +50,9 @@ TEST(MarketData, SnapshotCarriesLevelsLastTradeAndStatistics) {
   auto a = v.connect("DESK_A");
   auto b = v.connect("DESK_B");
   auto md = connect_md(v, "MD_1");
-  for (auto [cl, side, qty, px] : {std::tuple{"b1", '1', "0.5", "49990"},
-                                   std::tuple{"b2", '1', "0.25", "49990"},
-                                   std::tuple{"b3", '1', "1", "49980"},
-                                   std::tuple{"s1", '2', "0.3", "50010"}}) {
+  for (auto [cl, side, qty, px] :
+       {std::tuple{"b1", '1', "0.5", "49990"}, std::tuple{"b2", '1', "0.25", "49990"},
+        std::tuple{"b3", '1', "1", "49980"}, std::tuple{"s1", '2', "0.3", "50010"}}) {
     FIX::Message o = limit(cl, side, qty, px);
     a->send(o);
     expect(*a, er(cl, '0'), cl);
@@ -80,7 +79,8 @@ TEST(MarketData, SnapshotCarriesLevelsLastTradeAndStatistics) {
     if (MdMirror::field_of(g, 269) == "2")
       row += " " + MdMirror::field_of(g, tag::AggressorSide) + " " +
              std::to_string(!MdMirror::field_of(g, tag::TradeID).empty());
-    if (MdMirror::field_of(g, 269) == "m") row = "m " + std::to_string(!MdMirror::field_of(g, 270).empty());
+    if (MdMirror::field_of(g, 269) == "m")
+      row = "m " + std::to_string(!MdMirror::field_of(g, 270).empty());
     rows.push_back(row);
   }
   EXPECT_EQ(rows, (std::vector<std::string>{
@@ -223,7 +223,8 @@ struct RandomFlow {
 
 std::function<bool(const FIX::Message&)> answer_to(const std::string& cl) {
   return [=](const FIX::Message& m) {
-    return (field(m, 35) == "8" || field(m, 35) == "9" || field(m, 35) == "j") && field(m, 11) == cl;
+    return (field(m, 35) == "8" || field(m, 35) == "9" || field(m, 35) == "j") &&
+           field(m, 11) == cl;
   };
 }
 

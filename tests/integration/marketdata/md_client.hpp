@@ -69,7 +69,7 @@ struct MdMirror {
   explicit MdMirror(std::string id) : req_id(std::move(id)) {}
 
   std::string req_id;
-  std::map<std::string, Book> books;                          // by symbol
+  std::map<std::string, Book> books;                         // by symbol
   std::map<std::string, std::map<char, std::string>> stats;  // symbol -> 269 -> 270 or 271
   std::vector<Trade> trades;
   int snapshots = 0;
@@ -83,7 +83,8 @@ struct MdMirror {
       const int64_t px = px_of(field_of(g, mdf::MDEntryPx));
       auto apply = [&](auto& side) {
         if (action == '2') {
-          if (!side.erase(px) && error.empty()) error = "delete of unknown level " + std::to_string(px);
+          if (!side.erase(px) && error.empty())
+            error = "delete of unknown level " + std::to_string(px);
         } else {
           if (action == '0' && side.count(px) && error.empty())
             error = "new level already held " + std::to_string(px);
@@ -196,8 +197,9 @@ class SlowSubscriber {
 
   /// Sends a message with the next MsgSeqNum; `body` uses '|' for SOH.
   void send_app(const std::string& type, const std::string& body) {
-    std::string msg = frame("35=" + type + "|49=" + sender_ + "|56=QUANTDESK|34=" +
-                            std::to_string(seq_++) + "|52=" + now_text() + "|" + body);
+    std::string msg =
+        frame("35=" + type + "|49=" + sender_ + "|56=QUANTDESK|34=" + std::to_string(seq_++) +
+              "|52=" + now_text() + "|" + body);
     size_t off = 0;
     while (off < msg.size()) {
       ssize_t n = ::send(fd_, msg.data() + off, msg.size() - off, MSG_NOSIGNAL);

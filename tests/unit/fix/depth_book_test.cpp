@@ -69,10 +69,8 @@ TEST(DepthBook, AcceptedLimitOrdersAggregateByPriceBestFirst) {
   b.apply(ev(OrderAccepted{order(3, Side::buy, 100, 3)}));
   b.apply(ev(OrderAccepted{order(4, Side::sell, 103, 5)}));
   b.apply(ev(OrderAccepted{order(5, Side::sell, 102, 1)}));
-  EXPECT_EQ(b.levels(0, Side::buy),
-            (std::vector<DepthLevel>{level(101, 1, 1), level(100, 5, 2)}));
-  EXPECT_EQ(b.levels(0, Side::sell),
-            (std::vector<DepthLevel>{level(102, 1, 1), level(103, 5, 1)}));
+  EXPECT_EQ(b.levels(0, Side::buy), (std::vector<DepthLevel>{level(101, 1, 1), level(100, 5, 2)}));
+  EXPECT_EQ(b.levels(0, Side::sell), (std::vector<DepthLevel>{level(102, 1, 1), level(103, 5, 1)}));
   EXPECT_EQ(b.levels(0, Side::buy, 1), (std::vector<DepthLevel>{level(101, 1, 1)}));
   EXPECT_EQ(b.take_dirty(), std::vector<MarketId>{0});
   EXPECT_TRUE(b.take_dirty().empty());

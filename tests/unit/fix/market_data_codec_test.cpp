@@ -57,7 +57,8 @@ TEST(MarketDataCodec, DecodesASubscription) {
 }
 
 TEST(MarketDataCodec, RefusesWithTheFixReason) {
-  EXPECT_EQ(rejected(request("r", '1', "0", {"0"}, {"DOGE-PERP"})).reason, md_reject::unknown_symbol);
+  EXPECT_EQ(rejected(request("r", '1', "0", {"0"}, {"DOGE-PERP"})).reason,
+            md_reject::unknown_symbol);
   MdRejection opening = rejected(request("r", '1', "0", {"0", "4"}, {"BTC-PERP"}));
   EXPECT_EQ(opening.reason, md_reject::unsupported_entry_type);
   EXPECT_NE(opening.text.find("269"), std::string::npos);
@@ -188,7 +189,8 @@ TEST(MarketDataCodec, EncodesExactDecimalsAndVenueFields) {
   EXPECT_EQ(w.getField(f::Symbol), "ETH-PERP");
   EXPECT_EQ(w.groupCount(f::NoMDEntries), 0u);
 
-  FIX::Message y = encode_md_reject(MdRejection{"q", md_reject::unknown_symbol, "unknown symbol X"});
+  FIX::Message y =
+      encode_md_reject(MdRejection{"q", md_reject::unknown_symbol, "unknown symbol X"});
   EXPECT_EQ(y.getHeader().getField(f::MsgType), "Y");
   EXPECT_EQ(y.getField(f::MDReqRejReason), "0");
   EXPECT_EQ(y.getField(f::Text), "unknown symbol X");
