@@ -107,9 +107,61 @@ struct SetOraclePrice {
   bool fallback = false;        ///< from the fallback source
 };
 
+/// The trading rules and margin parameters of one market that may change while it trades
+/// (config reload). Tick, lot, the funding interval and the oracle's source are laid out at
+/// start and are not here. Every value is an integer in the unit its comment names.
+struct MarketParams {
+  Qty min_size;                       ///< 1e-9 base; 0 = one lot
+  Quote min_notional;                 ///< 1e-6 USDC; 0 = none
+  Qty max_order_size;                 ///< 1e-9 base; 0 = none
+  Quote max_order_notional;           ///< 1e-6 USDC; 0 = none
+  int64_t price_band_bps = 500;       ///< limit prices within reference +/- band; 1..10000
+  TimestampNs day_end_offset_ns = 0;  ///< Day orders placed from now on expire here (0..24 h)
+  int64_t initial_margin_bps = 1000;
+  int64_t maintenance_margin_bps = 500;  ///< 0 < maintenance < initial <= 10000
+  int64_t imf_factor_ppm = 0;
+  Qty max_position;       ///< 1e-9 base per account; 0 = none
+  Qty open_interest_cap;  ///< 1e-9 base per side; 0 = none
+  int64_t maker_fee_ppm = -200;
+  int64_t taker_fee_ppm = 1'000;
+  int64_t liquidation_fee_bps = 100;
+  int64_t liquidation_buffer_bps = 200;
+  int64_t gain_weight_bps = 10'000;              ///< unrealized gains counted for initial margin
+  TimestampNs funding_sample_interval_ns = 5'000'000'000;
+  Quote impact_margin_notional{500'000'000};     ///< 1e-6 USDC
+  int64_t funding_interest_8h = 100'000;         ///< 1e-9 per 8 h
+  int64_t funding_premium_clamp_8h = 500'000;    ///< 1e-9 per 8 h
+  int64_t funding_max_hourly_rate = 1'250'000;   ///< 1e-9 per hour
+  TimestampNs oracle_margin_staleness_ns = 60'000'000'000;
+  TimestampNs oracle_fill_staleness_ns = 5'000'000'000;
+  int64_t oracle_max_confidence_bps = 200;
+  int64_t mark_band_bps = 100;  ///< mark within oracle +/- band
+  bool operator==(const MarketParams&) const = default;
+};
+
+/// Replaces a market's changeable parameters as a whole, effective from this command on (orders
+/// resting already keep their place; new orders and margin checks see the new values). Rejected
+/// (ConfigChanged with a reason, nothing changed) for an unknown market or invalid values.
+struct UpdateMarketParams {
+  MarketId market = 0;
+  MarketParams params;
+};
+
+/// Sets an account's trading settings, creating the account (with no collateral: fund it with
+/// a Deposit) when it does not exist yet. Disabling cancels its open orders (CancelReason admin)
+/// and refuses new ones. Rejected for account 0, the insurance fund, or max_open_orders 0.
+struct UpdateAccount {
+  AccountId account = 0;
+  StpMode stp_mode = StpMode::cancel_resting;
+  StpGroupId stp_group = 0;
+  uint32_t max_open_orders = 1000;
+  bool enabled = true;
+};
+
 using CommandBody =
     std::variant<NewOrder, CancelOrder, ReplaceOrder, MassCancel, SetMarkPrice, ClockTick,
-                 SetMarketStatus, Deposit, Withdraw, SetOraclePrice>;
+                 SetMarketStatus, Deposit, Withdraw, SetOraclePrice, UpdateMarketParams,
+                 UpdateAccount>;
 
 struct Command {
   SeqNo seq = 0;       ///< stamped by the sequencer

@@ -215,12 +215,24 @@ struct DeficitCovered {
   Quote socialized;
 };
 
+/// The answer to UpdateMarketParams / UpdateAccount: applied (reason none) or refused with
+/// nothing changed (unknown_market, unknown_account, invalid_field + text). It does not say
+/// whether an account was new: a replay under a later config file that lists the account from
+/// the start must produce the same event.
+struct ConfigChanged {
+  enum class Target : uint8_t { market, account };
+  Target target = Target::market;
+  uint32_t id = 0;  ///< the MarketId or AccountId
+  RejectReason reason = RejectReason::none;
+  std::string text;      ///< what was wrong; empty when applied
+};
+
 using EventBody = std::variant<OrderAccepted, OrderRejected, OrderTriggered, OrderFilled,
                                OrderCanceled, OrderRestated, OrderReplaced, CancelRejected, MassCancelDone,
                                MarkPriceSet, MarketStatusChanged, CollateralChanged,
                                CollateralRejected, OraclePriceSet, FundingRateApplied, FundingPaid,
                                LiquidationTriggered, InsuranceTakeover, AutoDeleveraged,
-                               DeficitCovered>;
+                               DeficitCovered, ConfigChanged>;
 
 struct Event {
   SeqNo seq = 0;          ///< the command that produced it

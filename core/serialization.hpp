@@ -123,6 +123,20 @@ template <class A> void describe(A& a, Withdraw& v) { a(v.account); a(v.amount);
 template <class A> void describe(A& a, SetOraclePrice& v) {
   a(v.market); a(v.price); a(v.confidence); a(v.publish_time); a(v.fallback);
 }
+template <class A> void describe(A& a, MarketParams& v) {
+  a(v.min_size); a(v.min_notional); a(v.max_order_size); a(v.max_order_notional);
+  a(v.price_band_bps); a(v.day_end_offset_ns); a(v.initial_margin_bps);
+  a(v.maintenance_margin_bps); a(v.imf_factor_ppm); a(v.max_position); a(v.open_interest_cap);
+  a(v.maker_fee_ppm); a(v.taker_fee_ppm); a(v.liquidation_fee_bps); a(v.liquidation_buffer_bps);
+  a(v.gain_weight_bps); a(v.funding_sample_interval_ns); a(v.impact_margin_notional);
+  a(v.funding_interest_8h); a(v.funding_premium_clamp_8h); a(v.funding_max_hourly_rate);
+  a(v.oracle_margin_staleness_ns); a(v.oracle_fill_staleness_ns); a(v.oracle_max_confidence_bps);
+  a(v.mark_band_bps);
+}
+template <class A> void describe(A& a, UpdateMarketParams& v) { a(v.market); a(v.params); }
+template <class A> void describe(A& a, UpdateAccount& v) {
+  a(v.account); a(v.stp_mode); a(v.stp_group); a(v.max_open_orders); a(v.enabled);
+}
 
 template <class A> void describe(A& a, OrderState& v) {
   a(v.order_id); a(v.origin); a(v.market); a(v.client_id); a(v.orig_client_id); a(v.side); a(v.type);
@@ -179,6 +193,9 @@ template <class A> void describe(A& a, AutoDeleveraged& v) {
 }
 template <class A> void describe(A& a, DeficitCovered& v) {
   a(v.account); a(v.deficit); a(v.insurance_paid); a(v.socialized);
+}
+template <class A> void describe(A& a, ConfigChanged& v) {
+  a(v.target); a(v.id); a(v.reason); a(v.text);
 }
 
 /// A variant as its alternative's index (one byte) followed by the alternative's fields.

@@ -194,6 +194,8 @@ void Exchange::process(const Command& command, std::vector<Event>& out) {
         else if constexpr (std::is_same_v<T, Deposit>) deposit(c, e);
         else if constexpr (std::is_same_v<T, Withdraw>) withdraw(c, e);
         else if constexpr (std::is_same_v<T, SetOraclePrice>) set_oracle(c, e);
+        else if constexpr (std::is_same_v<T, UpdateMarketParams>) update_market(c, e);
+        else if constexpr (std::is_same_v<T, UpdateAccount>) update_account(c, e);
       },
       command.body);
   after_command(e);

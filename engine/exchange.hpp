@@ -22,6 +22,10 @@
 
 namespace qd {
 
+/// A market's changeable parameters in UpdateMarketParams' form, from its spec and (when the
+/// margin core runs) its margin parameters; margin fields keep their defaults when risk is null.
+MarketParams market_params_of(const MarketSpec& spec, const risk::MarketRiskParams* risk);
+
 class Exchange {
  public:
   explicit Exchange(const ExchangeSpec& spec, size_t pool_capacity = OrderPool::default_capacity);
@@ -47,6 +51,13 @@ class Exchange {
   /// Command time at which a ClockTick would next change something (an expiry), or INT64_MAX.
   /// The sequencer sequences ticks only when one is due, so an idle venue journals nothing.
   TimestampNs next_deadline() const;
+  /// A market's changeable parameters as they stand (UpdateMarketParams' form); the margin
+  /// fields keep their defaults when the exchange runs matching only.
+  MarketParams market_params(MarketId id) const;
+  /// What UpdateMarketParams would refuse in these values ("" = they would apply).
+  std::string check_market_params(MarketId id, const MarketParams& p) const;
+  /// An account's settings; nullptr when the account does not exist.
+  const AccountSpec* account_spec(AccountId id) const { return account(id); }
   /// The margin core, or nullptr when the exchange runs matching only.
   const risk::RiskEngine* risk() const { return risk_.get(); }
 
@@ -68,6 +79,9 @@ class Exchange {
   void set_mark(const SetMarkPrice& c, EventEmitter& e);
   void clock_tick(EventEmitter& e);
   void set_status(const SetMarketStatus& c, EventEmitter& e);
+  // Config commands (exchange_config.cpp).
+  void update_market(const UpdateMarketParams& c, EventEmitter& e);
+  void update_account(const UpdateAccount& c, EventEmitter& e);
   // Margin core (exchange_risk.cpp).
   void deposit(const Deposit& c, EventEmitter& e);
   void withdraw(const Withdraw& c, EventEmitter& e);

@@ -54,7 +54,8 @@ const char* command_kind(const CommandBody& b) {
   static constexpr const char* names[] = {"new_order",  "cancel_order", "replace_order",
                                           "mass_cancel", "set_mark_price", "clock_tick",
                                           "set_market_status", "deposit", "withdraw",
-                                          "set_oracle_price"};
+                                          "set_oracle_price", "update_market_params",
+                                          "update_account"};
   static_assert(std::size(names) == std::variant_size_v<CommandBody>);
   return names[b.index()];
 }
@@ -63,7 +64,7 @@ const char* event_kind(const EventBody& b) {
       "accepted", "rejected", "triggered", "fill", "canceled", "restated", "replaced",
       "cancel_rejected", "mass_cancel_done", "mark_price", "market_status", "collateral",
       "collateral_rejected", "oracle_price", "funding_rate", "funding_paid", "liquidation",
-      "insurance_takeover", "adl", "deficit"};
+      "insurance_takeover", "adl", "deficit", "config_changed"};
   static_assert(std::size(names) == std::variant_size_v<EventBody>);
   return names[b.index()];
 }

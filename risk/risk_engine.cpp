@@ -70,6 +70,14 @@ RiskStatus RiskEngine::add_market(const MarketSpec& spec, const MarketRiskParams
   return RiskStatus::ok;
 }
 
+RiskStatus RiskEngine::set_market_params(MarketId id, const MarketRiskParams& params) {
+  MarketState* m = find_market(id);
+  if (m == nullptr) return RiskStatus::unknown_market;
+  if (validate(params) != nullptr) return RiskStatus::invalid_params;
+  m->params = params;
+  return RiskStatus::ok;
+}
+
 RiskStatus RiskEngine::add_account(AccountId id) {
   if (id == INSURANCE_FUND_ACCOUNT) return RiskStatus::invalid_params;
   if (accounts_.count(id) != 0) return RiskStatus::duplicate;

@@ -58,6 +58,10 @@ class RiskEngine {
   // --- setup (config, before trading; later through sequenced commands)
   RiskStatus add_market(const MarketSpec& spec, const MarketRiskParams& params);
   RiskStatus add_account(AccountId account);
+  /// Replaces a market's parameters from now on (a sequenced config command): unknown_market,
+  /// invalid_params (validate() fails; nothing changes). Positions, exposures, prices and the
+  /// funding clock stay; requirements are recomputed with the new ratios at the next check.
+  RiskStatus set_market_params(MarketId market, const MarketRiskParams& params);
   /// Pays money into the insurance fund from outside (config seed). amount > 0.
   RiskStatus seed_insurance_fund(Quote amount);
 

@@ -174,6 +174,10 @@ std::string_view command_label(const CommandBody& body) {
           return "withdraw";
         else if constexpr (std::is_same_v<T, SetOraclePrice>)
           return "set_oracle_price";
+        else if constexpr (std::is_same_v<T, UpdateMarketParams>)
+          return "update_market_params";
+        else if constexpr (std::is_same_v<T, UpdateAccount>)
+          return "update_account";
         else
           return "other";
       },

@@ -157,6 +157,12 @@ class EventHasher {
     u(uint16_t(b.reason));
     text(b.text);
   }
+  void body(const ConfigChanged& b) {
+    u(uint8_t(b.target));
+    u(b.id);
+    u(uint16_t(b.reason));
+    text(b.text);
+  }
   /// Events only the margin core produces (it is off here) count by kind only.
   template <class T>
   void body(const T&) {}
@@ -186,7 +192,9 @@ class CommandStream {
       if (rng_.percent(50)) return Deposit{origin().account, amount};
       return Withdraw{origin().account, amount};
     }
-    if (r < 990) return ClockTick{};
+    if (r < 985) return ClockTick{};
+    if (r < 988) return update_market(ex, m);
+    if (r < 990) return update_account(ex);
     if (r < 991 && m != BTC) return SetMarketStatus{m, MarketStatus::closed};
     if (r < 992) return SetMarketStatus{m, MarketStatus::halted};
     return SetMarketStatus{m, MarketStatus::open};
@@ -214,6 +222,22 @@ class CommandStream {
   static constexpr AccountId accounts[] = {ALICE, BOB,   CAROL, DAVE,  GRACE,
                                            HEIDI, FRANK, ERIN,  NOBODY};
 
+  /// A new band and order size limit, now and then one the engine must refuse (band 0).
+  UpdateMarketParams update_market(const Exchange& ex, MarketId m) {
+    MarketParams p = ex.market_params(m);
+    p.price_band_bps = rng_.percent(10) ? 0 : rng_.between(100, 1000);
+    p.max_order_size = rng_.percent(50) ? Qty(0) : Qty(p.min_size.raw + ex.market(m).lot_size.raw * rng_.between(1, 500));
+    return UpdateMarketParams{m, p};
+  }
+  /// An account's order limit and enablement; its self-trade settings stay as configured.
+  UpdateAccount update_account(const Exchange& ex) {
+    const AccountId a = origin().account;
+    const AccountSpec* spec = ex.account_spec(a);
+    UpdateAccount u{a, spec ? spec->stp_mode : StpMode::cancel_resting,
+                    spec ? spec->stp_group : 0, uint32_t(rng_.between(2, 1000)),
+                    rng_.percent(85)};
+    return u;
+  }
   Origin origin() {
     const AccountId a = accounts[rng_.percent(97) ? rng_.below(6) : rng_.below(9)];
     return as(a);
@@ -393,7 +417,8 @@ TEST(Determinism, SameCommandsSameEventsAcrossFreshExchanges) {
   // The stream reached every kind of event, so every kind is in the hash.
   for (const char* k :
        {"accepted", "rejected", "triggered", "filled", "canceled", "restated", "replaced",
-        "cancel_rejected", "mass_done", "mark_set", "status_changed", "collateral_rejected"}) {
+        "cancel_rejected", "mass_done", "mark_set", "status_changed", "collateral_rejected",
+        "config_changed"}) {
     EXPECT_GT(a.event_kinds.count(k) ? a.event_kinds.at(k) : 0, 10) << k;
   }
   EXPECT_EQ(a.event_kinds.count("other"), 0u);

@@ -131,6 +131,8 @@ inline std::string kind(const Event& e) {
           return "status_changed";
         else if constexpr (std::is_same_v<T, CollateralRejected>)
           return "collateral_rejected";
+        else if constexpr (std::is_same_v<T, ConfigChanged>)
+          return "config_changed";
         else
           return "other";  // the margin core's events
       },
