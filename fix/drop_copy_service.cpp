@@ -17,6 +17,9 @@ namespace qd::fix {
 
 namespace {
 
+/// TestReqID prefix of the drop copy's delivery probes: "DC<seq>.<index>".
+const std::string probe_prefix = "DC";
+
 /// Events that can produce a copy: the only ones queued for the workers.
 bool is_copy_event(const EventBody& body) {
   return std::visit(
@@ -63,6 +66,9 @@ class DropCopyService::CursorStore {
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                      "CREATE TABLE IF NOT EXISTS drop_copy_cursors("
                      " session TEXT PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL,"
+                     " updated_ns INTEGER NOT NULL);"
+                     "CREATE TABLE IF NOT EXISTS drop_copy_acks("
+                     " session TEXT PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL,"
                      " updated_ns INTEGER NOT NULL)",
                      nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
@@ -73,12 +79,13 @@ class DropCopyService::CursorStore {
   }
   ~CursorStore() { sqlite3_close(db_); }
 
-  ExecId load(const std::string& session) {
+  /// `table`: drop_copy_cursors (handed) or drop_copy_acks (confirmed by the desk).
+  ExecId load(const char* table, const std::string& session) {
     std::lock_guard lock(mu_);
     sqlite3_stmt* s = nullptr;
     ExecId id{0, 0};
-    if (sqlite3_prepare_v2(db_, "SELECT seq, idx FROM drop_copy_cursors WHERE session = ?", -1, &s,
-                           nullptr) == SQLITE_OK) {
+    const std::string sql = std::string("SELECT seq, idx FROM ") + table + " WHERE session = ?";
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) == SQLITE_OK) {
       sqlite3_bind_text(s, 1, session.data(), int(session.size()), SQLITE_STATIC);
       if (sqlite3_step(s) == SQLITE_ROW) {
         id.seq = SeqNo(sqlite3_column_int64(s, 0));
@@ -89,15 +96,14 @@ class DropCopyService::CursorStore {
     return id;
   }
 
-  bool save(const std::string& session, ExecId id) {
+  bool save(const char* table, const std::string& session, ExecId id) {
     std::lock_guard lock(mu_);
     sqlite3_stmt* s = nullptr;
-    bool ok = sqlite3_prepare_v2(db_,
-                                 "INSERT INTO drop_copy_cursors(session, seq, idx, updated_ns)"
-                                 " VALUES(?,?,?,?) ON CONFLICT(session) DO UPDATE SET"
-                                 " seq=excluded.seq, idx=excluded.idx,"
-                                 " updated_ns=excluded.updated_ns",
-                                 -1, &s, nullptr) == SQLITE_OK;
+    const std::string sql = std::string("INSERT INTO ") + table +
+                            "(session, seq, idx, updated_ns) VALUES(?,?,?,?) ON CONFLICT(session)"
+                            " DO UPDATE SET seq=excluded.seq, idx=excluded.idx,"
+                            " updated_ns=excluded.updated_ns";
+    bool ok = sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) == SQLITE_OK;
     if (ok) {
       sqlite3_bind_text(s, 1, session.data(), int(session.size()), SQLITE_STATIC);
       sqlite3_bind_int64(s, 2, int64_t(id.seq));
@@ -126,6 +132,8 @@ struct DropCopyService::Lane {
   bool queueing = false;            ///< under mu: logged on, live events are queued
   bool need_catch_up = false;       ///< under mu: a Logon to resume from
   std::optional<ExecId> requested;  ///< under mu: the Logon's DropCopyResumeAfter
+  bool requested_reset = false;     ///< under mu: the Logon had ResetSeqNumFlag=Y
+  ExecId acked{0, 0};               ///< under mu: last copy the desk confirmed (Heartbeat 112)
   /// under mu: the last event published before the Logon; catch-up copies up to it may have
   /// been sent before (PossResend), later ones are new.
   ExecId logon_mark{0, 0};
@@ -135,6 +143,9 @@ struct DropCopyService::Lane {
   // The worker's own.
   ExecId cursor{0, 0};  ///< last event handed to the session (or skipped as not its accounts)
   ExecId persisted{0, 0};
+  ExecId acked_persisted{0, 0};
+  ExecId probed{0, 0};  ///< cursor named in the last TestRequest sent
+  std::chrono::steady_clock::time_point probed_at{};
   std::chrono::steady_clock::time_point persisted_at{};
   std::unique_ptr<JournalReader> reader;
   std::thread worker;
@@ -161,16 +172,26 @@ DropCopyService::Lane* DropCopyService::lane(SessionId number) const {
 }
 
 bool DropCopyService::handles(std::string_view msg_type) const {
-  return msg_type == "A";
+  return msg_type == "A" || msg_type == "0";
 }
 
 bool DropCopyService::permitted(SessionRole role, std::string_view msg_type) const {
-  return msg_type == "A" && role == SessionRole::drop_copy;
+  return (msg_type == "A" || msg_type == "0") && role == SessionRole::drop_copy;
 }
 
 void DropCopyService::on_request(const FIX::Message& msg, SessionHandle& session) {
   Lane* l = lane(session.number);
   if (!l) return;
+  if (msg.getHeader().getField(std_tag::MsgType) == "0") {
+    // The desk's answer to our TestRequest: it has read every copy sent before it.
+    if (!msg.isSetField(std_tag::TestReqID)) return;
+    const std::string id = msg.getField(std_tag::TestReqID);
+    if (id.rfind(probe_prefix, 0) != 0) return;
+    std::optional<ExecId> acked = parse_exec_id(std::string_view(id).substr(probe_prefix.size()));
+    std::lock_guard lock(l->mu);
+    if (acked && *acked > l->acked) l->acked = *acked;
+    return;
+  }
   std::optional<ExecId> requested;
   if (msg.isSetField(tag::DropCopyResumeAfter)) {
     requested = parse_exec_id(msg.getField(tag::DropCopyResumeAfter));
@@ -179,6 +200,8 @@ void DropCopyService::on_request(const FIX::Message& msg, SessionHandle& session
   }
   std::lock_guard lock(l->mu);
   l->requested = requested;
+  l->requested_reset =
+      msg.isSetField(std_tag::ResetSeqNumFlag) && msg.getField(std_tag::ResetSeqNumFlag) == "Y";
 }
 
 void DropCopyService::on_logon(SessionHandle& session) {
@@ -237,7 +260,8 @@ void DropCopyService::start() {
   if (started_) return;
   started_ = true;
   for (const auto& l : lanes_) {
-    l->cursor = l->persisted = store_->load(l->handle.config.sender_comp_id);
+    l->cursor = l->persisted = store_->load("drop_copy_cursors", l->handle.config.sender_comp_id);
+    l->acked_persisted = store_->load("drop_copy_acks", l->handle.config.sender_comp_id);
     {
       std::lock_guard lock(l->shown_mu);
       l->shown = l->cursor;
@@ -245,6 +269,7 @@ void DropCopyService::start() {
     {
       std::lock_guard lock(l->mu);
       l->stop = false;
+      l->acked = l->acked_persisted;
     }
     Lane* raw = l.get();
     l->worker = std::thread([this, raw] { run(*raw); });
@@ -281,13 +306,41 @@ void DropCopyService::persist(Lane& l, bool now) {
     std::lock_guard lock(l.shown_mu);
     l.shown = l.cursor;
   }
+  ExecId acked;
+  {
+    std::lock_guard lock(l.mu);
+    acked = l.acked;
+  }
+  if (acked != l.acked_persisted &&
+      store_->save("drop_copy_acks", l.handle.config.sender_comp_id, acked))
+    l.acked_persisted = acked;
   if (l.cursor == l.persisted) return;
   auto t = std::chrono::steady_clock::now();
   if (!now && t - l.persisted_at < std::chrono::milliseconds(options_.persist_interval_ms)) return;
-  if (store_->save(l.handle.config.sender_comp_id, l.cursor)) {
+  if (store_->save("drop_copy_cursors", l.handle.config.sender_comp_id, l.cursor)) {
     l.persisted = l.cursor;
     l.persisted_at = t;
   }
+}
+
+void DropCopyService::probe(Lane& l, uint64_t epoch) {
+  // A TestRequest naming the cursor: the desk's Heartbeat answer (same TestReqID) proves it read
+  // every copy before it. At most every 100 ms, and only when something new was sent.
+  if (l.cursor == l.probed || l.epoch.load() != epoch) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - l.probed_at < std::chrono::milliseconds(100)) return;
+  FIX::Session* session = FIX::Session::lookupSession(l.handle.id);
+  if (!session || !session->isLoggedOn()) return;
+  FIX::Message m;
+  m.getHeader().setField(std_tag::MsgType, "1");
+  m.setField(std_tag::TestReqID, probe_prefix + exec_id_text(l.cursor));
+  try {
+    FIX::Session::sendToTarget(m, l.handle.id);
+  } catch (const std::exception&) {
+    return;
+  }
+  l.probed = l.cursor;
+  l.probed_at = now;
 }
 
 bool DropCopyService::send(Lane& l, uint64_t epoch, const Event& e, bool resend) {
@@ -348,7 +401,9 @@ void DropCopyService::run(Lane& l) {
                               [&] { return l.stop || l.need_catch_up || !l.live.empty(); });
     if (l.stop) break;
     if (!woke) {
+      const uint64_t epoch = l.epoch.load();
       lock.unlock();
+      probe(l, epoch);
       persist(l, true);
       lock.lock();
       continue;
@@ -357,10 +412,16 @@ void DropCopyService::run(Lane& l) {
       l.need_catch_up = false;
       std::optional<ExecId> from = l.requested;
       l.requested.reset();
+      // After 141=Y QuickFIX cannot resend what was in flight: resume after the last copy the
+      // desk confirmed instead of the last one written to the socket.
+      if (!from && l.requested_reset && l.acked < l.cursor) from = l.acked;
+      l.requested_reset = false;
+      l.probed = ExecId{0, 0};  // a new connection: confirm the cursor again
       const ExecId mark = l.logon_mark;
       const uint64_t epoch = l.epoch.load();
       lock.unlock();
       bool ok = catch_up(l, epoch, from, mark);
+      probe(l, epoch);
       persist(l, true);
       if (!ok) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       lock.lock();
@@ -379,6 +440,7 @@ void DropCopyService::run(Lane& l) {
       if (e.exec_id() <= l.cursor) continue;  // already sent by the catch-up
       if (!send(l, epoch, e, false)) break;
     }
+    probe(l, epoch);
     persist(l, false);
     lock.lock();
   }

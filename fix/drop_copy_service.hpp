@@ -83,6 +83,7 @@ class DropCopyService final : public GatewayService {
   bool catch_up(Lane& lane, uint64_t epoch, std::optional<ExecId> from, ExecId mark);
   bool send(Lane& lane, uint64_t epoch, const Event& e, bool resend);
   void persist(Lane& lane, bool now);
+  void probe(Lane& lane, uint64_t epoch);
 
   GatewayContext context_;
   DropCopyOptions options_;

@@ -263,7 +263,16 @@ void Gateway::onLogout(const FIX::SessionID& id) {
 }
 
 void Gateway::fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) {
-  if (msg.getHeader().getField(FIX::FIELD::MsgType) != "A") return;
+  const std::string type = msg.getHeader().getField(FIX::FIELD::MsgType);
+  if (type == "0") {
+    // Heartbeats answering a service's TestRequest (the drop copy's delivery confirmation).
+    if (SessionRuntime* s = runtime(id); s && msg.isSetField(112))
+      for (auto& service : services_)
+        if (service->handles(type) && service->permitted(s->config.role, type))
+          service->on_request(msg, s->handle);
+    return;
+  }
+  if (type != "A") return;
   SessionRuntime* s = runtime(id);
   if (!s) throw FIX::RejectLogon("unknown session");
   AuthResult r = s->guard.verdict_for(msg);

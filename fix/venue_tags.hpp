@@ -134,6 +134,7 @@ inline constexpr int LastRptRequested = 912;
 inline constexpr int NewPassword = 925;
 inline constexpr int RefMsgType = 372;
 inline constexpr int TradeDate = 75;
+inline constexpr int TestReqID = 112;
 inline constexpr int NoSides = 552;
 inline constexpr int PreviouslyReported = 570;
 inline constexpr int TradeReportID = 571;

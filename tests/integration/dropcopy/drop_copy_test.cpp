@@ -51,6 +51,19 @@ class DropCopy : public ::testing::Test {
     ia_->drain(100ms);
     ib_->drain(100ms);
   }
+  /// Waits until the venue recorded the desk's confirmation (Heartbeat to its TestRequest) of
+  /// every copy up to `exec_id`.
+  bool wait_acked(const std::string& exec_id) {
+    const ExecId want = *parse_exec_id(exec_id);
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = query(v_.dir() + "/drop_copy.db",
+                     "SELECT seq || '.' || idx FROM drop_copy_acks WHERE session = 'COMPLIANCE'");
+      if (!r.empty() && *parse_exec_id(r[0][0]) >= want) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
   std::vector<std::pair<std::string, Inbox*>> owners() {
     return {{"DESK_A", ia_.get()}, {"DESK_B", ib_.get()}};
   }
@@ -105,6 +118,7 @@ TEST_F(DropCopy, ResetSeqNumLogonStillResumesFromTheCursor) {
   ASSERT_TRUE(a_->send(m));
   ASSERT_TRUE(ia_->wait(er("seen", '0')));
   ASSERT_TRUE(idc_->wait(er("seen", '0')));
+  ASSERT_TRUE(wait_acked(field(idc_->all().back(), 17)));
   disconnect_dc();
   ia_->all().clear();
   scenario("reset");
@@ -115,6 +129,29 @@ TEST_F(DropCopy, ResetSeqNumLogonStillResumesFromTheCursor) {
     EXPECT_NE(field(c, 11), "seen") << "sent twice: " << id;
     EXPECT_EQ(field(c, 97), "Y") << id;
   }
+}
+
+TEST_F(DropCopy, CopiesTheDeskNeverConfirmedComeAgainAfterAResetLogon) {
+  FIX::Message m = limit("unconfirmed", '1', "0.1", "49000");
+  ASSERT_TRUE(a_->send(m));
+  ASSERT_TRUE(ia_->wait(er("unconfirmed", '0')));
+  {
+    // A desk that reads the copy off the socket but dies before processing it (it never
+    // answers the venue's TestRequest).
+    RawConnection raw(v_.port());
+    ASSERT_TRUE(raw.send(frame(
+        "35=A|34=1|49=COMPLIANCE|52=" + now_text() +
+        "|56=QUANTDESK|98=0|108=30|141=Y|553=COMPLIANCE|554=" + password_of("COMPLIANCE") + "|")));
+    std::string got = raw.read_until(soh("|11=unconfirmed|"), 5s);
+    ASSERT_NE(got.find(soh("|11=unconfirmed|")), std::string::npos) << got;
+  }
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (v_.gateway().is_logged_on("COMPLIANCE") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  // 141=Y wipes QuickFIX's store: only the venue's confirmed cursor can bring the copy back.
+  connect_dc(true);
+  ASSERT_TRUE(idc_->wait(er("unconfirmed", '0')));
+  EXPECT_EQ(field(idc_->all().back(), 97), "Y");
 }
 
 TEST_F(DropCopy, DeskCursorInLogonReplaysFromThere) {
