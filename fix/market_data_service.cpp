@@ -186,6 +186,22 @@ void MarketDataService::on_request(const FIX::Message& msg, SessionHandle& sessi
   sub.mask = r.entries;
   sub.depth = r.depth;
   sub.markets = r.markets;
+  const SessionSubs& state = sessions_.at(session.number - 1);
+  const bool behind = state.behind || shared_->queued[session.number - 1].load() >=
+                                          int64_t(options_.session_queue_limit);
+  if (behind) {
+    // The queue bound holds for requests too: a subscription waits for its snapshot with the
+    // session's others; a one-off snapshot is refused until the session catches up.
+    if (r.type == MdSubscription::snapshot) {
+      reject(session, MdRejection{r.req_id, md_reject::insufficient_bandwidth,
+                                  "market data for this session is behind; retry later"});
+      return;
+    }
+    sub.views.assign(sub.markets.size(), MdView{});
+    sub.stale = true;
+    subs.push_back(std::move(sub));
+    return;
+  }
   // The snapshot is the published image: the next round's incrementals continue from it.
   std::vector<FIX::Message> out = snapshots(sub, sub.views);
   send(session, std::move(out));
