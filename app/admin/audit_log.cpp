@@ -43,7 +43,6 @@ bool names_secret(std::string key) {
 AuditLog::AuditLog(const std::string& path) : path_(path) {
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  const bool existed = std::filesystem::exists(path);
   auto fail = [&](const std::string& what) {
     std::string msg = "audit log " + path + ": " + what;
     if (db_) msg += ": " + std::string(sqlite3_errmsg(db_));
@@ -57,7 +56,12 @@ AuditLog::AuditLog(const std::string& path) : path_(path) {
     fail("cannot open");
   }
   // Owner only, before WAL creates its -wal and -shm files (SQLite gives them the db's mode).
-  if (!existed) ::chmod(path.c_str(), 0600);
+  // Also when the file exists: the FIX gateway's audit trail shares it and may have created it
+  // (and its WAL files) first with the default mode.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string f = path + suffix;
+    if (std::filesystem::exists(f)) ::chmod(f.c_str(), 0600);
+  }
   sqlite3_busy_timeout(db_, 5000);
   if (sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr,
                    nullptr) != SQLITE_OK) {
