@@ -302,6 +302,20 @@ int Demo::run() {
          (st ? ": " + (*st)["last_error"].get<std::string>() : std::string()));
   }
   if (confirmed && batches.empty()) fail("no confirmed batch covers the trades");
+  if (watcher && confirmed) {
+    // Settled fills may reach compliance as TradeCaptureReports (35=AE) once their batch is
+    // confirmed: give them a moment and show whatever came.
+    const int before = compliance_.count();
+    const auto ae_deadline = std::chrono::steady_clock::now() + 2s;
+    while (compliance_.count() == before && std::chrono::steady_clock::now() < ae_deadline) {
+      std::this_thread::sleep_for(100ms);
+    }
+    if (compliance_.count() > before) {
+      std::this_thread::sleep_for(500ms);
+      std::cout << "  after confirmation, " << plan_.compliance->sender_comp_id << " received:\n";
+      compliance_.print();
+    }
+  }
 
   for (auto* i : {watcher.get(), a.get(), b.get()}) {
     if (i) i->stop(false);
