@@ -65,6 +65,12 @@ struct GatewayStats {
   uint64_t resets_refused = 0;
 };
 
+/// What Gateway::apply_session_changes did with a reloaded config's session settings.
+struct SessionChanges {
+  std::vector<std::string> applied;  ///< "sessions[A->B].throttle: applied", ...
+  std::vector<std::string> restart;  ///< what only a restart can apply, with why
+};
+
 class Gateway : public FIX::Application, public EventListener {
  public:
   /// Copies the config. Throws std::runtime_error when the dictionary cannot be loaded.
@@ -99,6 +105,18 @@ class Gateway : public FIX::Application, public EventListener {
   /// Waits until every queued outbound message was handed to QuickFIX.
   void flush_outbound();
   GatewayStats stats() const;
+
+  // Operator actions (gateway_admin.cpp); any thread.
+  /// Logs a logged-on session out with `reason` as Logout Text (58); cancel-on-disconnect
+  /// applies and the desk may log on again. "" when the Logout is under way, else why not
+  /// (unknown session, not logged on).
+  std::string logout_session(std::string_view sender_comp_id, const std::string& reason);
+  /// A reloaded config's session settings that apply live: throttle limits of sessions that
+  /// have a throttle (a fresh bucket at the new rate) and `enabled` (false logs the session out
+  /// and refuses its logons; true lets a session disabled by an earlier reload log on again).
+  /// Everything else about sessions (added, removed, accounts, auth, roles, flags, a throttle
+  /// where there was none, enabling a session the gateway started disabled) needs a restart.
+  SessionChanges apply_session_changes(const VenueConfig& next);
   /// The inbound audit trail; null when GatewayOptions::audit_path is empty.
   AuditTrail* audit_trail() const { return audit_.get(); }
 

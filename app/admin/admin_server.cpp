@@ -58,6 +58,9 @@ AdminServer::AdminServer(Venue& venue, std::string config_path, AdminHooks hooks
       service_(venue, reloader_, std::move(hooks)),
       listener_(venue.config().admin.socket) {
   reloader_.set_settlement(venue.settlement());
+  reloader_.set_gateway(&venue.gateway());
+  // Before the engine starts, so these are the first commands after the replay.
+  reloader_.align_engine_at_start(venue.replayed().commands == 0);
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::runtime_error("admin: pipe2 failed");
   }

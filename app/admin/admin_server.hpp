@@ -32,6 +32,8 @@ class AdminServer {
   /// Opens the audit log and binds the socket (nothing is served before start()). Throws
   /// std::runtime_error when either fails, e.g. the socket path exists and is not a stale socket.
   /// `config_path` is the file the gateway was started with ("" = embedded quickstart).
+  /// Construct it after the venue replayed and before Venue::start(): it queues the config
+  /// commands that must come first (ConfigReloader::align_engine_at_start).
   AdminServer(Venue& venue, std::string config_path, AdminHooks hooks = {});
   ~AdminServer();
   AdminServer(const AdminServer&) = delete;

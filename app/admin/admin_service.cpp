@@ -216,15 +216,15 @@ AdminResponse AdminService::sessions_logout(const json& args) {
   if (!venue_.gateway().is_logged_on(sender)) {
     return fail("session '" + sender + "' is not logged on");
   }
-  if (!hooks_.logout_session) {
-    return fail(
-        "not available: the FIX gateway offers no way to log a session out from outside "
-        "yet (needs fix::Gateway::logout_session); session '" +
-        sender + "' stays logged on");
-  }
-  const std::string why = hooks_.logout_session(sender, "logged out by the venue operator");
+  std::string reason = "logged out by the venue operator";
+  if (args.contains("reason") && args["reason"].is_string() &&
+      !args["reason"].get<std::string>().empty())
+    reason = args["reason"].get<std::string>();
+  const std::string why = hooks_.logout_session ? hooks_.logout_session(sender, reason)
+                                                : venue_.gateway().logout_session(sender, reason);
   if (!why.empty()) return fail("logout of '" + sender + "' failed: " + why);
-  return done({{"sender_comp_id", sender}, {"logged_out", true}}, "logged out " + sender);
+  return done({{"sender_comp_id", sender}, {"logged_out", true}, {"reason", reason}},
+              "logged out " + sender + " reason=" + reason);
 }
 
 AdminResponse AdminService::market_status(const json& args, MarketStatus target) {

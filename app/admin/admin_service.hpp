@@ -6,7 +6,8 @@
 //   command             args                       effect
 //   status              -                          venue, engine, journal, markets, sessions
 //   sessions.list       -                          configured FIX sessions and their state
-//   sessions.logout     sender_comp_id             logs a FIX session out (needs a gateway hook)
+//   sessions.logout     sender_comp_id, [reason]   Logout with Text=reason; cancel-on-disconnect
+//                                                  applies; the desk may log on again
 //   market.halt         symbol                     SetMarketStatus halted
 //   market.resume       symbol                     SetMarketStatus open
 //   market.close        symbol                     SetMarketStatus closed (cancels its orders)
@@ -29,10 +30,10 @@
 
 namespace qd::admin {
 
-/// What the FIX gateway does not offer yet, plugged in where it exists.
+/// Replacements for the gateway's own entry points (tests).
 struct AdminHooks {
   /// Logs the session out with `reason` as Logout Text (58); returns "" when done, otherwise
-  /// why not. Unset: `sessions logout` answers that the gateway lacks the hook.
+  /// why not. Unset: fix::Gateway::logout_session.
   std::function<std::string(const std::string& sender_comp_id, const std::string& reason)>
       logout_session;
 };

@@ -30,7 +30,9 @@ constexpr const char* kUsage =
     "commands:\n"
     "  status                          sessions, markets, queue depth, journal position\n"
     "  sessions list                   configured FIX sessions and whether they are logged on\n"
-    "  sessions logout SENDER_COMP_ID  log a FIX session out\n"
+    "  sessions logout SENDER_COMP_ID [REASON...]\n"
+    "                                  log a FIX session out (Logout Text = REASON);\n"
+    "                                  cancel-on-disconnect applies; it may log on again\n"
     "  market halt|resume|close SYMBOL change a market's status (journaled)\n"
     "  oracle set SYMBOL PRICE         push a reference price (test venues; journaled)\n"
     "  account show ACCOUNT            an account's open orders (and risk, when available)\n"
@@ -71,6 +73,11 @@ std::optional<Request> parse_command(const std::vector<std::string>& w) {
   if (is({"sessions", "list"})) return Request{"sessions.list"};
   if (is({"sessions", "logout", nullptr})) {
     return Request{"sessions.logout", {{"sender_comp_id", w[2]}}};
+  }
+  if (w.size() >= 4 && w[0] == "sessions" && w[1] == "logout") {
+    std::string reason = w[3];  // the rest of the words: the Logout Text
+    for (size_t i = 4; i < w.size(); ++i) reason += " " + w[i];
+    return Request{"sessions.logout", {{"sender_comp_id", w[2]}, {"reason", reason}}};
   }
   if (w.size() == 3 && w[0] == "market" &&
       (w[1] == "halt" || w[1] == "resume" || w[1] == "close")) {

@@ -133,13 +133,15 @@ std::vector<Field> fields(const SessionConfig& s) {
   std::vector<Field> f = {
       {"role", to_string(s.role), A::restart},
       {"listener", s.listener, A::restart},
-      {"accounts", s.all_accounts ? "all" : join(s.accounts), A::live},
-      {"auth.username", s.auth.username, A::live},
-      {"auth.password_hash", s.auth.password_hash, A::live, true},
-      {"auth.ed25519_public_key", key_text(s.auth.ed25519_public_key), A::live, true},
-      {"cancel_on_disconnect", yn(s.cancel_on_disconnect), A::live},
-      {"allow_market_data", yn(s.allow_market_data), A::live},
-      {"trade_capture_reports", yn(s.trade_capture_reports), A::live},
+      // The gateway reads these from the config it started with (the session's account list,
+      // its logon check, its flags): they change at a restart.
+      {"accounts", s.all_accounts ? "all" : join(s.accounts), A::restart},
+      {"auth.username", s.auth.username, A::restart},
+      {"auth.password_hash", s.auth.password_hash, A::restart, true},
+      {"auth.ed25519_public_key", key_text(s.auth.ed25519_public_key), A::restart, true},
+      {"cancel_on_disconnect", yn(s.cancel_on_disconnect), A::restart},
+      {"allow_market_data", yn(s.allow_market_data), A::restart},
+      {"trade_capture_reports", yn(s.trade_capture_reports), A::restart},
       {"enabled", yn(s.enabled), A::live},
   };
   const ThrottleConfig none{0, 0, 0, 0};
@@ -298,9 +300,13 @@ ReloadPlan diff_for_reload(const VenueConfig& a, const VenueConfig& b) {
   diff_list(
       a.sessions, b.sessions, pair, "sessions", plan,
       [&](const SessionConfig& s) {
-        add(A::live, "sessions[" + pair(s) + "] removed (logged out, logons refused)");
+        add(A::restart, "sessions[" + pair(s) +
+                            "] removed (to stop it now, set enabled: false and reload)");
       },
-      [&](const SessionConfig& s) { add(A::live, "sessions[" + pair(s) + "] added"); });
+      [&](const SessionConfig& s) {
+        add(A::restart, "sessions[" + pair(s) +
+                            "] added (QuickFIX sessions are created when the listeners start)");
+      });
   return plan;
 }
 
