@@ -158,5 +158,42 @@ TEST(Reload, RestartOnlyChangesAreReportedAndTheRestApplies) {
   desk->stop(true);
 }
 
+/// A fresh logon of DESK_A with 141=Y (no stored sequence numbers to match).
+bool logs_on(OpsVenue& v) {
+  fix::InitiatorOptions o;
+  o.port = v.fix_port();
+  o.sender_comp_id = "DESK_A";
+  o.username = "DESK_A";
+  o.password = kDeskAPassword;
+  o.reset_on_logon = true;
+  o.reconnect_interval_s = 30;
+  fix::Initiator i(o);
+  i.start();
+  const bool on = i.wait_logged_on(5s);
+  i.stop(true);
+  return on;
+}
+
+TEST(Reload, ASessionDisabledLiveIsLoggedOutRefusedAndEnabledAgain) {
+  OpsVenue v;
+  v.start();
+  auto desk = v.connect("DESK_A");
+  const std::string base = v.config_yaml();
+  write_file(v.config_path(), edited(base, {{kDeskA, kDeskA + "    enabled: false\n"}}));
+  json r = v.qdctl_json({"reload"});
+  EXPECT_TRUE(has(r["result"]["applied"], "sessions[DESK_A->QUANTDESK].enabled: true -> false"))
+      << r.dump();
+  ASSERT_TRUE(desk->wait_logged_out(15s));
+  EXPECT_EQ(desk->last_logout_text(), "session disabled by the venue");
+  desk->stop(true);
+  EXPECT_FALSE(logs_on(v));
+
+  write_file(v.config_path(), base);
+  r = v.qdctl_json({"reload"});
+  EXPECT_TRUE(has(r["result"]["applied"], "sessions[DESK_A->QUANTDESK].enabled: false -> true"))
+      << r.dump();
+  EXPECT_TRUE(logs_on(v));
+}
+
 }  // namespace
 }  // namespace qd::ops_test
