@@ -56,17 +56,18 @@ void Gateway::reject_request(const FIX::Message& msg, SessionRuntime& s, const s
 
 bool Gateway::check_throttle(const FIX::Message& msg, SessionRuntime& s, const std::string& type) {
   Throttle::Decision d;
+  ThrottleConfig c;  // the limits in force (a reload may have replaced the startup ones)
   {
     std::lock_guard lock(s.throttle_mu);
     if (!s.throttle) return true;
     d = s.throttle->on_message(steady_ns());
+    c = s.throttle->config();
   }
   if (d.allowed) return true;
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.throttled;
   }
-  const ThrottleConfig& c = *s.config.throttle;
   int64_t refill_ms = (d.refill_ns + 999'999) / 1'000'000;
   std::string text = "throttle limit exceeded: " + std::to_string(d.remaining) + " of " +
                      std::to_string(c.burst) + " messages left, next allowed in " +

@@ -88,6 +88,8 @@ TEST(Reload, NewLimitsApplyAtASequencedPointAndReplayExactlyAfterARestart) {
   EXPECT_EQ(outcome(*desk, "burst-1"), "accepted");
   const std::string second = outcome(*desk, "burst-2");
   EXPECT_NE(second.find("throttle"), std::string::npos) << second;
+  // The reject names the limit in force now, not the one the venue started with.
+  EXPECT_NE(second.find("limit 1/s, burst 1"), std::string::npos) << second;
 
   auto paced = [&](const std::string& cl, const std::string& qty, const std::string& px) {
     std::this_thread::sleep_for(1100ms);  // one message a second
