@@ -23,11 +23,14 @@ root="$(cd "$here/../../.." && pwd)"
 server_cpus="${QD_BENCH_SERVER_CPUS:-1}"
 client_cpus="${QD_BENCH_CLIENT_CPUS:-0}"
 tmp="$(mktemp -d "${QD_BENCH_DIR:-/tmp}/qd-fix-bench-XXXXXX")"
-pin() {
-  local cpus="$1"
-  shift
-  if command -v taskset >/dev/null; then taskset -c "$cpus" "$@"; else "$@"; fi
-}
+# Arrays, not a function: a background "taskset ... &" is then the server's own pid (taskset
+# execs it), which cleanup can stop.
+server_pin=()
+client_pin=()
+if command -v taskset >/dev/null; then
+  server_pin=(taskset -c "$server_cpus")
+  client_pin=(taskset -c "$client_cpus")
+fi
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -56,12 +59,12 @@ wait_port() {
 
 # 1. The yardstick.
 bare_port="$(free_port)"
-pin "$server_cpus" "$bin/qd-bench-fix-bare-acceptor" --port "$bare_port" --data-dir "$tmp/bare" --sender DESK_A \
+"${server_pin[@]}" "$bin/qd-bench-fix-bare-acceptor" --port "$bare_port" --data-dir "$tmp/bare" --sender DESK_A \
   2>"$tmp/bare.log" &
 pids+=($!)
 wait_port "$bare_port"
 echo -n "bare-acceptor "
-pin "$client_cpus" "$bin/qd-client" --port "$bare_port" --sender DESK_A --password x --store "$tmp/client-bare" \
+"${client_pin[@]}" "$bin/qd-client" --port "$bare_port" --sender DESK_A --password x --store "$tmp/client-bare" \
   --load "$orders" --window "$window"
 
 # 2. The venue: the quickstart config in a scratch directory, with settlement off, a throttle that
@@ -76,11 +79,11 @@ sed -e "s|data/quickstart|$tmp/venue|g" \
     -e 's|level: "info"|level: "warn"|' \
     -e '/^settlement:/,/^$/ s|enabled: true|enabled: false|' \
     "$root/config/quickstart.yaml" >"$tmp/venue.yaml"
-pin "$server_cpus" "$bin/quantdesk" --config "$tmp/venue.yaml" 2>"$tmp/venue.log" &
+"${server_pin[@]}" "$bin/quantdesk" --config "$tmp/venue.yaml" 2>"$tmp/venue.log" &
 pids+=($!)
 wait_port "$fix_port"
 echo -n "quantdesk(journal=$durability) "
-pin "$client_cpus" "$bin/qd-client" --port "$fix_port" --sender DESK_A --password desk-a-demo \
+"${client_pin[@]}" "$bin/qd-client" --port "$fix_port" --sender DESK_A --password desk-a-demo \
   --store "$tmp/client-venue" --load "$orders" --window "$window"
 # The journal's own share: commits and their mean duration (SQLite transaction incl. fsync).
 python3 - "$metrics_port" <<'EOF' || true
