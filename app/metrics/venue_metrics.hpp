@@ -4,7 +4,7 @@
 // and runbook") and used by config/grafana/quantdesk.json and config/prometheus/alerts.yml.
 //
 // Sources, and the thread each runs on:
-//   on_commit   engine thread, after each journal commit (SequencerOptions::on_commit): commands
+//   on_commit   commit thread, after each journal commit (SequencerOptions::on_commit): commands
 //               by kind and the commit's duration. Atomics only: it never waits for a lock.
 //   on_events   publisher thread, committed events: accepted, rejected by reason, fills,
 //               cancels, liquidations, takeovers, ADL, socialized loss, the order-to-ack
@@ -56,7 +56,7 @@ class VenueMetrics final : public EventListener {
   VenueMetrics(const VenueMetrics&) = delete;
   VenueMetrics& operator=(const VenueMetrics&) = delete;
 
-  /// The sequencer's commit hook (engine thread): counts the batch's commands by kind and
+  /// The sequencer's commit hook (commit thread): counts the batch's commands by kind and
   /// observes the journal append's duration in ns.
   void on_commit(std::span<const Command> batch, int64_t commit_ns);
   /// Journal replay before start: remembers each market's last mark time; counts nothing.
