@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <stdexcept>
@@ -299,6 +300,34 @@ std::optional<ExecId> DropCopyService::cursor(SessionId session) const {
 
 DropCopyStats DropCopyService::stats() const {
   return DropCopyStats{live_sent_.load(), resent_.load(), catch_ups_.load()};
+}
+
+size_t DropCopyService::send_to_watchers(
+    std::span<const AccountId> accounts,
+    const std::function<std::optional<FIX::Message>(const SessionHandle&)>& build) {
+  size_t sent = 0;
+  for (const auto& l : lanes_) {
+    const std::vector<AccountId>& watched = l->handle.accounts;
+    if (std::none_of(accounts.begin(), accounts.end(), [&](AccountId a) {
+          return std::find(watched.begin(), watched.end(), a) != watched.end();
+        }))
+      continue;
+    {
+      std::lock_guard lock(l->mu);
+      if (!l->queueing) continue;  // logged off: not kept (see the header)
+    }
+    FIX::Session* session = FIX::Session::lookupSession(l->handle.id);
+    if (!session || !session->isLoggedOn()) continue;
+    std::optional<FIX::Message> m = build(l->handle);
+    if (!m) continue;
+    try {
+      FIX::Session::sendToTarget(*m, l->handle.id);
+      ++sent;
+    } catch (const std::exception& ex) {
+      spdlog::error("drop copy {}: send failed: {}", l->handle.id.toString(), ex.what());
+    }
+  }
+  return sent;
 }
 
 void DropCopyService::persist(Lane& l, bool now) {

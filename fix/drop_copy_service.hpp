@@ -26,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,6 +75,15 @@ class DropCopyService final : public GatewayService {
   /// sessions.
   std::optional<ExecId> cursor(SessionId session) const;
   DropCopyStats stats() const;
+
+  /// Messages that are not order events (the settlement of fills, spec/SETTLEMENT.md "Drop
+  /// copy"): sends, from the caller's thread, what `build` returns for each drop-copy session
+  /// that watches one of `accounts` and is logged on now; `build` returns nullopt to skip a
+  /// session. Nothing is kept for sessions logged off, and nothing is read back at Logon.
+  /// Returns the messages handed to QuickFIX.
+  size_t send_to_watchers(
+      std::span<const AccountId> accounts,
+      const std::function<std::optional<FIX::Message>(const SessionHandle&)>& build);
 
  private:
   struct Lane;

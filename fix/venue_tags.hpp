@@ -37,6 +37,25 @@ inline constexpr int OriginSession = 20030;
 /// the venue handed to the session.
 inline constexpr int DropCopyResumeAfter = 20031;
 
+// Settlement on drop copies (20100-20107): one TradeCaptureReport (AE) per fill of a confirmed
+// settlement batch (spec/SETTLEMENT.md, "Drop copy").
+/// Int: the settlement batch id.
+inline constexpr int SettlementBatchID = 20100;
+/// String: base58 signature of the transaction that carried this session's account's transfer.
+inline constexpr int SettlementTxSignature = 20101;
+/// String: the fill's merkle proof, hex, 64 chars per sibling hash, leaf level first.
+inline constexpr int SettlementMerkleProof = 20102;
+/// Int: the fill's leaf index in the batch, from 0.
+inline constexpr int SettlementLeafIndex = 20103;
+/// Int: fills in the batch (the tree's leaf count).
+inline constexpr int SettlementLeafCount = 20104;
+/// String: the batch's merkle root, hex (the batch memo's).
+inline constexpr int SettlementMerkleRoot = 20105;
+/// String: the 58 fill bytes, hex, whose leaf hash the proof starts from.
+inline constexpr int SettlementFillBytes = 20106;
+/// String in NoSides: "transferred", "netted_zero" or "deferred".
+inline constexpr int SettlementSideStatus = 20107;
+
 // Reference data and account reports (20200-20213), on SecurityList (y), PositionReport (AP) and
 // CollateralReport (BA). Money in USDC (6 decimals), quantities in base units (9 decimals).
 /// Amt on SecurityList: smallest price x quantity an order may have; absent = none.
@@ -136,8 +155,10 @@ inline constexpr int RefMsgType = 372;
 inline constexpr int TradeDate = 75;
 inline constexpr int TestReqID = 112;
 inline constexpr int NoSides = 552;
+inline constexpr int TradeReportTransType = 487;
 inline constexpr int PreviouslyReported = 570;
 inline constexpr int TradeReportID = 571;
+inline constexpr int TradeReportType = 856;
 inline constexpr int CopyMsgIndicator = 797;
 inline constexpr int TrdMatchID = 880;
 // Reference data and account reports.

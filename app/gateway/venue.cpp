@@ -77,9 +77,11 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   gateway_options.audit_path = (data_dir / "audit.db").string();
   gateway_ = std::make_unique<fix::Gateway>(config_, *sequencer_, gateway_options);
   // Drop copy: catch-up reads the journal file; cursors persist beside it (fix/README.md).
-  gateway_->add_service(std::make_unique<fix::DropCopyService>(
+  auto drop_copy = std::make_unique<fix::DropCopyService>(
       gateway_->context(),
-      fix::DropCopyOptions{config_.journal.path, (data_dir / "drop_copy.db").string()}));
+      fix::DropCopyOptions{config_.journal.path, (data_dir / "drop_copy.db").string()});
+  fix::DropCopyService& drop_copy_service = *drop_copy;
+  gateway_->add_service(std::move(drop_copy));
   // Reference data (x/y, e/f) from the config and status events; positions and collateral
   // (AN/AP, BB/BA) read from the engine by the service's own thread (fix/README.md).
   gateway_->add_service(std::make_unique<fix::ReferenceDataService>(gateway_->context()));
@@ -99,6 +101,10 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   if (config_.settlement.enabled) {
     settlement_ = std::make_unique<settlement::SettlementBridge>(
         settlement_options(config_, metrics_.get()));
+    // Compliance sees settlement: each confirmed batch's fills go to the drop-copy sessions.
+    settlement_drop_copy_ =
+        std::make_unique<SettlementDropCopy>(drop_copy_service, gateway_->context().directory);
+    settlement_->add_listener(settlement_drop_copy_.get());
   }
 
   // Restart = replay: the edges rebuild their views from the same events, sending nothing.

@@ -12,6 +12,7 @@
 
 #include "app/config/venue_config.hpp"
 #include "app/gateway/exchange_spec_from.hpp"
+#include "app/gateway/settlement_drop_copy.hpp"
 #include "app/metrics/venue_metrics.hpp"
 #include "engine/exchange.hpp"
 #include "engine/replay.hpp"
@@ -62,6 +63,8 @@ class Venue {
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<fix::Gateway> gateway_;
   fix::MarketDataService* market_data_ = nullptr;  // owned by gateway_
+  // Listens to settlement_ (declared first: destroyed after it).
+  std::unique_ptr<SettlementDropCopy> settlement_drop_copy_;
   std::unique_ptr<settlement::SettlementBridge> settlement_;  // reads the journal file only
   ReplayStats replayed_;
   bool started_ = false;

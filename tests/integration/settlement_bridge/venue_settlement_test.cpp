@@ -1,15 +1,21 @@
 // The gateway's composition root with settlement enabled: the quickstart venue (its config,
 // journal, sequencer and FIX acceptor) runs against the local chain, trades entered through
 // the sequencer settle on chain while the venue keeps running, and the venue's own accessors
-// (status, listeners, reconcile) see it.
+// (status, listeners, reconcile) see it. The COMPLIANCE drop copy receives each settled fill
+// (35=AE with 20100-20107) and its merkle proof verifies against the batch root.
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <algorithm>
 
 #include "app/config/config_loader.hpp"
 #include "app/gateway/venue.hpp"
+#include "fix/initiator.hpp"
+#include "fix/venue_tags.hpp"
+#include "settlement/solana/merkle.hpp"
 #include "tests/integration/settlement_bridge/bridge_harness.hpp"
+#include "tests/integration/settlement_bridge/store_inspect.hpp"
 
 namespace qd::bridge_test {
 namespace {
@@ -29,6 +35,19 @@ uint16_t free_port() {
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
+}
+
+std::vector<uint8_t> unhex(const std::string& hex) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(uint8_t(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+solana::Hash hash_of_hex(const std::string& hex) {
+  auto h = solana::Hash::from_bytes(unhex(hex));
+  EXPECT_TRUE(h.ok()) << hex;
+  return h.ok() ? h.value() : solana::Hash{};
 }
 
 struct Counter final : settlement::SettlementListener {
@@ -74,6 +93,14 @@ TEST(VenueSettlement, TheQuickstartVenueSettlesItsTradesOnChain) {
   Counter counter;
   venue.settlement()->add_listener(&counter);
   venue.start();
+  fix::InitiatorOptions dc_options;
+  dc_options.port = config.listeners.front().port;
+  dc_options.sender_comp_id = dc_options.username = "COMPLIANCE";
+  dc_options.password = "compliance-demo";
+  dc_options.dictionary_path = fix::default_dictionary_path();  // the AE validates
+  fix::Initiator compliance(dc_options);
+  compliance.start();
+  ASSERT_TRUE(compliance.wait_logged_on(10s));
   auto order = [&](AccountId a, Side side, int64_t usd) {
     NewOrder o;
     o.origin = {a, 0};
@@ -109,6 +136,47 @@ TEST(VenueSettlement, TheQuickstartVenueSettlesItsTradesOnChain) {
     vault_expected -= collateral[a] - initial;
   }
   EXPECT_EQ(balance(rpc.value(), vault), vault_expected);  // the fees: the venue's
+  // Compliance: one settlement AE per fill, its signature the one settlement.db recorded for
+  // the batch, its proof leading from the fill bytes to the root.
+  const std::vector<PartInfo> recorded = parts(dir.path() + "/settlement.db");
+  int settled_reports = 0;
+  for (;;) {
+    std::optional<FIX::Message> m = compliance.wait_for(
+        [](const FIX::Message& x) { return x.isSetField(fix::tag::SettlementBatchID); }, 5s);
+    if (!m) break;
+    ++settled_reports;
+    const int64_t batch = std::stoll(m->getField(fix::tag::SettlementBatchID));
+    const std::string signature = m->getField(fix::tag::SettlementTxSignature);
+    EXPECT_TRUE(std::any_of(recorded.begin(), recorded.end(),
+                            [&](const PartInfo& p) {
+                              return p.batch == batch && p.signature == signature &&
+                                     p.state != "failed";
+                            }))
+        << "batch " << batch << " signature " << signature;
+    EXPECT_EQ(m->getField(fix::std_tag::TradeReportID),
+              std::to_string(batch) + "-" + m->getField(fix::tag::SettlementLeafIndex));
+    const std::vector<uint8_t> fill = unhex(m->getField(fix::tag::SettlementFillBytes));
+    ASSERT_EQ(fill.size(), settlement::FILL_BYTES_SIZE);
+    solana::MerkleProof proof;
+    proof.leaf_index = std::stoull(m->getField(fix::tag::SettlementLeafIndex));
+    proof.leaf_count = std::stoull(m->getField(fix::tag::SettlementLeafCount));
+    const std::string siblings = m->getField(fix::tag::SettlementMerkleProof);
+    ASSERT_EQ(siblings.size() % 64, 0u);
+    for (size_t i = 0; i < siblings.size(); i += 64)
+      proof.siblings.push_back(hash_of_hex(siblings.substr(i, 64)));
+    const solana::Hash root = hash_of_hex(m->getField(fix::tag::SettlementMerkleRoot));
+    EXPECT_TRUE(solana::merkle_verify(solana::merkle_leaf_hash(fill), proof, root));
+    solana::Hash wrong = root;
+    wrong.bytes[0] ^= 1;
+    EXPECT_FALSE(solana::merkle_verify(solana::merkle_leaf_hash(fill), proof, wrong));
+    FIX::Group side(fix::std_tag::NoSides, fix::std_tag::Side);
+    m->getGroup(1, side);
+    const std::string status = side.getField(fix::tag::SettlementSideStatus);
+    EXPECT_TRUE(status == "transferred" || status == "netted_zero" || status == "deferred")
+        << status;
+  }
+  EXPECT_EQ(settled_reports, counter.fills.load());
+  compliance.stop();
   const auto rep = venue.settlement()->reconcile();
   EXPECT_TRUE(rep.ok) << rep.error;
   venue.stop();

@@ -145,6 +145,14 @@ TEST(Dictionary, VenueTagsAreInTheUserDefinedRangeAndMatchTheCode) {
   EXPECT_EQ(fields[tag::ThrottleRefillMs].name, "ThrottleRefillMs");
   EXPECT_EQ(fields[tag::VenueInitiated].name, "VenueInitiated");
   EXPECT_EQ(fields[tag::AggressorSide].name, "AggressorSide");
+  EXPECT_EQ(fields[tag::SettlementBatchID].name, "SettlementBatchID");
+  EXPECT_EQ(fields[tag::SettlementTxSignature].name, "SettlementTxSignature");
+  EXPECT_EQ(fields[tag::SettlementMerkleProof].name, "SettlementMerkleProof");
+  EXPECT_EQ(fields[tag::SettlementLeafIndex].name, "SettlementLeafIndex");
+  EXPECT_EQ(fields[tag::SettlementLeafCount].name, "SettlementLeafCount");
+  EXPECT_EQ(fields[tag::SettlementMerkleRoot].name, "SettlementMerkleRoot");
+  EXPECT_EQ(fields[tag::SettlementFillBytes].name, "SettlementFillBytes");
+  EXPECT_EQ(fields[tag::SettlementSideStatus].name, "SettlementSideStatus");
   // Every cancel cause the code can send is a value the dictionary lists.
   for (int r = 0; r < 256; ++r) {
     if (std::string(to_string(CancelReason(r))) == "unknown") continue;
