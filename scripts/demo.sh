@@ -68,24 +68,7 @@ grep -q "listening" "$logs/localnet.log" || { echo "demo: the local chain did no
 manifest="$(node "$localnet_dir/src/setup.js" --config "$config" --quiet)"
 # The bridge reads the vault at "finalized": wait for the new accounts to get there so the venue
 # starts settling at once instead of retrying (and warning) until they do.
-node -e '
-    const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const deadline = Date.now() + 60000;
-    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getTokenAccountBalance",
-                                  params: [m.vault, { commitment: "finalized" }] });
-    (async () => {
-      while (Date.now() < deadline) {
-        try {
-          const r = await fetch(m.rpc_url, { method: "POST", body,
-                                             headers: { "content-type": "application/json" } });
-          if ((await r.json()).result) return;
-        } catch (e) {}
-        await new Promise((ok) => setTimeout(ok, 200));
-      }
-      console.error("demo: the vault did not reach finalized within 60 s");
-      process.exit(1);
-    })();
-  ' "$manifest"
+node settlement/localnet/tools/wait-finalized.js "$manifest" demo
 
 "$bin/quantdesk" --config "$config" >"$logs/quantdesk.out" 2>"$logs/quantdesk.err" &
 venue=$!

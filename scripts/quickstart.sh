@@ -44,23 +44,6 @@ manifest="$(node settlement/localnet/src/setup.js --config "$config" --quiet)"
 echo "quickstart: on-chain accounts ready (manifest $manifest); waiting for them to finalize"
 # The settlement bridge reads the vault at "finalized" (32 blocks of 400 ms after setup on a new
 # chain): start the venue once it is there, so settlement is ready at once, without retries.
-node -e '
-  const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const deadline = Date.now() + 60000;
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getTokenAccountBalance",
-                                params: [m.vault, { commitment: "finalized" }] });
-  (async () => {
-    while (Date.now() < deadline) {
-      try {
-        const r = await fetch(m.rpc_url, { method: "POST", body,
-                                           headers: { "content-type": "application/json" } });
-        if ((await r.json()).result) return;
-      } catch (e) {}
-      await new Promise((ok) => setTimeout(ok, 200));
-    }
-    console.error("quickstart: the vault did not reach finalized within 60 s");
-    process.exit(1);
-  })();
-' "$manifest"
+node settlement/localnet/tools/wait-finalized.js "$manifest" quickstart
 
 build/release/bin/quantdesk --config "$config" "$@"
