@@ -118,6 +118,7 @@ class Exchange {
   const AccountSpec* account(AccountId id) const;
 
   friend class TakerMatch;
+  friend struct SnapshotCodec;  // engine/snapshot.cpp: saves and restores every member
 
   std::unique_ptr<OrderPool> pool_;  // before markets_: their books point into it
   std::unique_ptr<risk::RiskEngine> risk_;

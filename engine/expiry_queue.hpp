@@ -27,6 +27,8 @@ class ExpiryQueue {
   }
 
  private:
+  friend struct SnapshotCodec;  // engine/snapshot.cpp
+
   using Entry = std::pair<TimestampNs, OrderId>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
 };

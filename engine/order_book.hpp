@@ -144,6 +144,8 @@ class OrderBook {
     return a.stp != StpMode::none && stp_key_of(a.account, a.stp_group) == m.stp_key;
   }
 
+  friend struct SnapshotCodec;  // engine/snapshot.cpp: restores the price anchor
+
   OrderPool& pool_;
   uint32_t book_id_;
   std::vector<Level> levels_;

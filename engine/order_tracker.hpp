@@ -76,6 +76,8 @@ class OrderTracker {
   size_t size() const { return orders_.size(); }
 
  private:
+  friend struct SnapshotCodec;  // engine/snapshot.cpp: saves and restores the maps as they are
+
   static std::string key(AccountId account, std::string_view client_id) {
     std::string k(reinterpret_cast<const char*>(&account), sizeof account);
     k.append(client_id);

@@ -6,10 +6,13 @@
 namespace qd {
 
 ReplayStats replay_journal(const SqliteJournal& journal, Exchange& exchange,
-                           const std::function<void(std::span<const Event>)>& on_events) {
+                           const std::function<void(std::span<const Event>)>& on_events,
+                           SeqNo after) {
   ReplayStats stats;
+  stats.last_seq = after;
   std::vector<Event> events;
-  journal.for_each_command([&](const Command& c, uint64_t stored_hash, uint32_t stored_count) {
+  journal.for_each_command_after(after, [&](const Command& c, uint64_t stored_hash,
+                                            uint32_t stored_count) {
     if (c.seq != stats.last_seq + 1) {
       throw ReplayMismatch("journal " + journal.path() + ": gap before seq " +
                            std::to_string(c.seq) + " (previous " + std::to_string(stats.last_seq) + ")");

@@ -22,9 +22,11 @@ struct ReplayStats {
   uint64_t events = 0;
 };
 
-/// Replays the whole journal into exchange (which must be fresh), handing each command's events
-/// to on_events (may be empty) so edges can rebuild their own views. Throws ReplayMismatch.
+/// Replays the journal's commands after `after` into exchange (fresh, or restored from the
+/// snapshot taken at `after`), handing each command's events to on_events (may be empty) so
+/// edges can rebuild their own views. Throws ReplayMismatch. last_seq counts from `after`.
 ReplayStats replay_journal(const SqliteJournal& journal, Exchange& exchange,
-                           const std::function<void(std::span<const Event>)>& on_events = {});
+                           const std::function<void(std::span<const Event>)>& on_events = {},
+                           SeqNo after = 0);
 
 }  // namespace qd

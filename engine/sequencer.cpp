@@ -135,6 +135,7 @@ void Sequencer::engine_loop() {
         exchange_.process(chunk.commands.back(), chunk.events);
       }
       bodies.clear();
+      if (options_.after_chunk) options_.after_chunk(exchange_, engine_seq_);
       {
         std::lock_guard lock(commit_mutex_);
         staged_commands_ += chunk.commands.size();

@@ -39,6 +39,10 @@ struct SequencerOptions {
   /// Optional, for metrics: called on the commit thread after each batch commits, with the batch
   /// and the journal append's duration (steady clock, ns). Must be cheap and never block.
   std::function<void(std::span<const Command> batch, int64_t commit_ns)> on_commit;
+  /// Optional, for snapshots: called on the engine thread after each chunk is applied, with the
+  /// exchange and the chunk's last sequence number (the state holds exactly the commands up to
+  /// it). Whatever it takes delays matching: copy the state and leave the I/O to another thread.
+  std::function<void(const Exchange& exchange, SeqNo last_seq)> after_chunk;
 };
 
 class Sequencer final : public CommandSink {

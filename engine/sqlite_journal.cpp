@@ -338,8 +338,15 @@ void SqliteJournal::append(std::span<const Command> commands, std::span<const Ev
 
 void SqliteJournal::for_each_command(
     const std::function<void(const Command&, uint64_t, uint32_t)>& fn) const {
-  sqlite3_stmt* s = prepare("SELECT body, events_hash, event_count FROM commands ORDER BY seq");
+  for_each_command_after(0, fn);
+}
+
+void SqliteJournal::for_each_command_after(
+    SeqNo after, const std::function<void(const Command&, uint64_t, uint32_t)>& fn) const {
+  sqlite3_stmt* s = prepare(
+      "SELECT body, events_hash, event_count FROM commands WHERE seq > ? ORDER BY seq");
   StmtGuard guard{s};
+  sqlite3_bind_int64(s, 1, int64_t(after));
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 0));

@@ -44,6 +44,10 @@ class SqliteJournal final : public Journal {
   /// produced when it first ran.
   void for_each_command(const std::function<void(const Command&, uint64_t events_hash,
                                                  uint32_t event_count)>& fn) const;
+  /// The same for the commands with seq > after (replay after a snapshot).
+  void for_each_command_after(SeqNo after,
+                              const std::function<void(const Command&, uint64_t events_hash,
+                                                       uint32_t event_count)>& fn) const;
   /// Journaled events with seq > after, in order (drop-copy resend, settlement outbox).
   void for_each_event_after(SeqNo after, const std::function<bool(const Event&)>& fn) const;
 

@@ -39,6 +39,8 @@ class StopBook {
   size_t size() const { return buys_.size() + sells_.size(); }
 
  private:
+  friend struct SnapshotCodec;  // engine/snapshot.cpp
+
   // Key (stop, id): id breaks ties in time order because ids are sequential.
   std::map<std::pair<Price, OrderId>, OrderId> buys_;
   struct HigherStopFirst {

@@ -20,6 +20,11 @@
 #include "risk/market_state.hpp"
 #include "risk/risk_events.hpp"
 
+namespace qd {
+class ByteWriter;
+class ByteReader;
+}  // namespace qd
+
 namespace qd::risk {
 
 /// An account's margin at the current marks (cross margin over all its markets).
@@ -148,6 +153,14 @@ class RiskEngine {
   /// Per market sum of base = 0 and OI = sum of longs; money conserved; flat accounts
   /// non-negative; exposures non-negative; positions settled to the current funding index.
   InvariantReport check_invariants() const;
+
+  // --- engine snapshots (risk_snapshot.cpp)
+  /// Appends the whole state (markets, accounts, fund, fee account, ledger) to w.
+  void save_state(ByteWriter& w) const;
+  /// Replaces the state with what save_state wrote. The snapshot's markets must be this engine's
+  /// (same ids and symbols); accounts it does not hold (configured since) are kept as they are.
+  /// Throws std::runtime_error on malformed input, leaving the engine unusable: start afresh.
+  void load_state(ByteReader& r);
 
  private:
   MarginResult margin_of(const Account& a, const OrderDelta* extra) const;

@@ -75,6 +75,10 @@ void parse_journal(const ConfigNode& n, JournalConfig& j, ConfigErrors& errors) 
   if (r.choice("durability", {"sync", "normal"}, d)) j.durability = Durability(d);
   r.integer_as("batch_max_commands", j.batch_max_commands, 1, 65536);
   r.integer_as("batch_max_delay_us", j.batch_max_delay_us, 0, 1'000'000);
+  // Each snapshot pauses the engine while it copies the state: not more often than 1000 commands.
+  if (r.integer_as("snapshot_every_commands", j.snapshot_every_commands, 0, 1'000'000'000) &&
+      j.snapshot_every_commands > 0 && j.snapshot_every_commands < 1000)
+    r.error("snapshot_every_commands", "must be 0 (off) or at least 1000");
   r.finish();
 }
 

@@ -173,6 +173,7 @@ std::vector<Field> global_fields(const VenueConfig& c) {
        A::restart},
       {"journal.batch_max_commands", num(c.journal.batch_max_commands), A::restart},
       {"journal.batch_max_delay_us", num(c.journal.batch_max_delay_us), A::restart},
+      {"journal.snapshot_every_commands", num(c.journal.snapshot_every_commands), A::restart},
       {"risk.insurance_fund", to_string(r.insurance_fund), A::no_effect},
       {"risk.liquidation_fee_pct", pct(r.liquidation_fee_bps), A::live},
       {"risk.liquidation_buffer_pct", pct(r.liquidation_buffer_bps), A::live},

@@ -65,6 +65,9 @@ struct JournalConfig {
   Durability durability = Durability::sync;
   uint32_t batch_max_commands = 256;  ///< group commit when this many are waiting (1..65536)...
   uint32_t batch_max_delay_us = 500;  ///< ...or this long has passed (0..1000000 us)
+  /// An engine snapshot in the journal every this many commands, so a restart replays only the
+  /// commands after the newest one. 0 = off (restart replays everything); else 1000..1e9.
+  uint64_t snapshot_every_commands = 100'000;
 };
 
 enum class OracleSource : uint8_t {

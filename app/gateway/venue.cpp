@@ -71,6 +71,23 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   options.on_commit = [m = metrics_.get()](std::span<const Command> batch, int64_t commit_ns) {
     m->on_commit(batch, commit_ns);
   };
+  if (config_.journal.snapshot_every_commands > 0) {
+    SnapshotTakerOptions so;
+    so.every_commands = config_.journal.snapshot_every_commands;
+    so.on_written = [](SeqNo seq, size_t bytes, int64_t capture_ns, const std::string& error) {
+      if (error.empty()) {
+        spdlog::info("event=snapshot_written seq={} bytes={} capture_ms={:.1f}", seq, bytes,
+                     double(capture_ns) / 1e6);
+      } else {
+        spdlog::warn("event=snapshot_failed seq={} error=\"{}\"", seq, error);
+      }
+    };
+    snapshots_ = std::make_unique<SnapshotTaker>(config_.journal.path, std::move(so),
+                                                 journal_->last_seq());
+    options.after_chunk = [s = snapshots_.get()](const Exchange& ex, SeqNo seq) {
+      s->after_chunk(ex, seq);
+    };
+  }
   sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), std::move(options));
   const std::filesystem::path data_dir(config_.venue.data_dir);
   fix::GatewayOptions gateway_options;
@@ -107,13 +124,30 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
     settlement_->add_listener(settlement_drop_copy_.get());
   }
 
-  // Restart = replay: the edges rebuild their views from the same events, sending nothing.
-  replayed_ = replay_journal(*journal_, *exchange_, [&](std::span<const Event> events) {
-    gateway_->on_events(events);
-    metrics_->on_replayed(events);
-  });
-  spdlog::info("event=journal_replayed path={} commands={} events={} last_seq={}",
-               config_.journal.path, replayed_.commands, replayed_.events, replayed_.last_seq);
+  // Reports committed before a crash but never handed to a session are found during the replay
+  // (against each session's message store) and sent after the desk's next Logon.
+  gateway_->prepare_report_recovery();
+  // Restart = the newest snapshot plus a replay of the commands after it (all of them without
+  // one): the edges rebuild their views from every event of history, sending nothing.
+  recovery_ = recover_exchange(
+      *journal_, *exchange_, exchange_spec_from(config_),
+      [&](std::span<const Event> events) {
+        gateway_->on_events(events);
+        metrics_->on_replayed(events);
+      },
+      config_.journal.snapshot_every_commands > 0);
+  for (const std::string& w : recovery_.warnings)
+    spdlog::warn("event=snapshot_skipped path={} reason=\"{}\"", config_.journal.path, w);
+  replayed_.last_seq = recovery_.replay.last_seq;
+  replayed_.commands = recovery_.snapshot_seq + recovery_.replay.commands;
+  replayed_.events = recovery_.stored_events + recovery_.replay.events;
+  spdlog::info(
+      "event=journal_replayed path={} commands={} events={} last_seq={} snapshot_seq={} "
+      "snapshot_s={:.3f} stored_events={} stored_events_s={:.3f} replayed_commands={} "
+      "replay_s={:.3f}",
+      config_.journal.path, replayed_.commands, replayed_.events, replayed_.last_seq,
+      recovery_.snapshot_seq, recovery_.snapshot_seconds, recovery_.stored_events,
+      recovery_.stored_events_seconds, recovery_.replay.commands, recovery_.replay_seconds);
 }
 
 Venue::~Venue() { stop(); }

@@ -17,6 +17,8 @@
 #include "engine/exchange.hpp"
 #include "engine/replay.hpp"
 #include "engine/sequencer.hpp"
+#include "engine/snapshot_recovery.hpp"
+#include "engine/snapshot_store.hpp"
 #include "engine/sqlite_journal.hpp"
 #include "fix/gateway.hpp"
 #include "fix/market_data_service.hpp"
@@ -37,7 +39,10 @@ class Venue {
   /// Stops accepting, lets cancel-on-disconnect finish, drains and stops the engine.
   void stop();
 
+  /// The history the restart restored: commands and events from the snapshot plus the replay.
   const ReplayStats& replayed() const { return replayed_; }
+  /// How the restart went: the snapshot used (if any) and the time of each part.
+  const RecoveryStats& recovery() const { return recovery_; }
   Sequencer& sequencer() { return *sequencer_; }
   fix::Gateway& gateway() { return *gateway_; }
   /// The market data service (owned by the gateway); its stats and queue depths.
@@ -60,6 +65,7 @@ class Venue {
   std::unique_ptr<metrics::VenueMetrics> metrics_;  // outlives the sequencer that calls it
   std::unique_ptr<SqliteJournal> journal_;
   std::unique_ptr<Exchange> exchange_;
+  std::unique_ptr<SnapshotTaker> snapshots_;  // called by the sequencer: destroyed after it
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<fix::Gateway> gateway_;
   fix::MarketDataService* market_data_ = nullptr;  // owned by gateway_
@@ -67,6 +73,7 @@ class Venue {
   std::unique_ptr<SettlementDropCopy> settlement_drop_copy_;
   std::unique_ptr<settlement::SettlementBridge> settlement_;  // reads the journal file only
   ReplayStats replayed_;
+  RecoveryStats recovery_;
   bool started_ = false;
   std::thread oracle_keeper_;
   std::mutex keeper_mutex_;

@@ -10,9 +10,15 @@
 //     Writes a journal of N commands (plus the opening mark price) through the real Exchange.
 //   qd-bench-journal backup FILE COPY
 //     Times SqliteJournal::backup (what `qdctl backup` runs) from FILE to a new COPY.
-//   qd-bench-journal restart FILE [--cold]
+//   qd-bench-journal restart FILE [--cold] [--snapshots [--edges]]
 //     Opens FILE and replays it into a fresh Exchange, checking every command's event hash;
 //     --cold first evicts the file from the page cache (fdatasync + POSIX_FADV_DONTNEED).
+//     --snapshots restores the newest snapshot first and replays only the commands after it
+//     (the venue's restart); --edges also decodes the stored events up to the snapshot, as the
+//     venue does for its edges' views, and reports that part separately.
+//   qd-bench-journal snapshot FILE [--every 100000]
+//     Replays FILE once and stores a snapshot every N commands (the newest two are kept), as a
+//     venue with journal.snapshot_every_commands would have; reports the capture time.
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -29,6 +35,9 @@
 #include <vector>
 
 #include "engine/replay.hpp"
+#include "engine/snapshot.hpp"
+#include "engine/snapshot_recovery.hpp"
+#include "engine/snapshot_store.hpp"
 #include "engine/sqlite_journal.hpp"
 #include "tests/bench/journal/journal_flow.hpp"
 #include "tests/bench/journal/sqlite_yardstick.hpp"
@@ -71,7 +80,8 @@ Args parse(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string s = argv[i];
     if (s.rfind("--", 0) == 0) {
-      const bool has_value = s != "--cold" && i + 1 < argc;
+      const bool has_value =
+          s != "--cold" && s != "--snapshots" && s != "--edges" && i + 1 < argc;
       a.opts[s.substr(2)] = has_value ? argv[++i] : "1";
     } else {
       a.positional.push_back(s);
@@ -274,16 +284,85 @@ int restart(const Args& a) {
   const Stopwatch clock;
   SqliteJournal journal(path, JournalSync::full);
   const double open_s = clock.stop().wall;
-  Exchange exchange(flow_exchange_spec());
-  const ReplayStats stats = replay_journal(journal, exchange);
+  const ExchangeSpec spec = flow_exchange_spec();
+  Exchange exchange(spec);
+  if (!a.flag("snapshots")) {
+    const ReplayStats stats = replay_journal(journal, exchange);
+    const Timing t = clock.stop();
+    std::printf(
+        "restart file=%s bytes=%llu cache=%s commands=%llu events=%llu live_orders=%zu "
+        "open_seconds=%.3f restart_seconds=%.2f cpu_seconds=%.2f cmds_per_s=%.0f "
+        "peak_rss_kb=%ld\n",
+        path.c_str(), (unsigned long long)bytes, a.flag("cold") ? "cold" : "warm",
+        (unsigned long long)stats.commands, (unsigned long long)stats.events,
+        exchange.live_orders(), open_s, t.wall, t.cpu, double(stats.commands) / t.wall,
+        peak_rss_kb());
+    return 0;
+  }
+  // The venue's restart: the newest snapshot, then the tail; the edges' part (stored events up
+  // to the snapshot, decoded) only with --edges, timed on its own.
+  const std::function<void(std::span<const Event>)> edges = [](std::span<const Event>) {};
+  const RecoveryStats r =
+      recover_exchange(journal, exchange, spec, a.flag("edges") ? edges : nullptr, true);
   const Timing t = clock.stop();
+  for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::printf(
-      "restart file=%s bytes=%llu cache=%s commands=%llu events=%llu live_orders=%zu "
-      "open_seconds=%.3f restart_seconds=%.2f cpu_seconds=%.2f cmds_per_s=%.0f "
+      "restart file=%s bytes=%llu cache=%s snapshots=yes commands=%llu snapshot_seq=%llu "
+      "snapshot_bytes=%llu snapshot_seconds=%.3f snapshot_cpu_seconds=%.3f "
+      "replayed_commands=%llu replayed_events=%llu replay_seconds=%.2f replay_cpu_seconds=%.2f "
+      "stored_events=%llu stored_events_seconds=%.2f stored_events_cpu_seconds=%.2f "
+      "live_orders=%zu open_seconds=%.3f restart_seconds=%.2f cpu_seconds=%.2f "
       "peak_rss_kb=%ld\n",
       path.c_str(), (unsigned long long)bytes, a.flag("cold") ? "cold" : "warm",
-      (unsigned long long)stats.commands, (unsigned long long)stats.events, exchange.live_orders(),
-      open_s, t.wall, t.cpu, double(stats.commands) / t.wall, peak_rss_kb());
+      (unsigned long long)(r.snapshot_seq + r.replay.commands),
+      (unsigned long long)r.snapshot_seq, (unsigned long long)r.snapshot_bytes,
+      r.snapshot_seconds, r.snapshot_cpu_seconds, (unsigned long long)r.replay.commands,
+      (unsigned long long)r.replay.events, r.replay_seconds, r.replay_cpu_seconds,
+      (unsigned long long)r.stored_events, r.stored_events_seconds, r.stored_events_cpu_seconds,
+      exchange.live_orders(), open_s, t.wall, t.cpu, peak_rss_kb());
+  return 0;
+}
+
+int snapshot(const Args& a) {
+  if (a.positional.size() != 1) throw std::runtime_error("snapshot needs one journal FILE");
+  const std::string path = a.positional[0];
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
+  const uint64_t every = a.num("every", 100'000);
+  if (every == 0) throw std::runtime_error("--every must be > 0");
+  const SqliteJournal journal(path, JournalSync::normal);
+  SnapshotStore store(path);
+  Exchange exchange(flow_exchange_spec());
+  std::vector<Event> events;
+  uint64_t taken = 0;
+  size_t bytes = 0;
+  double capture_total = 0, capture_max = 0, encode_total = 0;
+  const Stopwatch clock;
+  journal.for_each_command([&](const Command& c, uint64_t, uint32_t) {
+    events.clear();
+    exchange.process(c, events);
+    if (c.seq % every != 0) return;
+    // What the engine thread pays: the copy of the state. Encoding and the write are the
+    // writer thread's.
+    const auto t0 = Clock::now();
+    CapturedSnapshot state = capture_snapshot(exchange, c.seq);
+    const double s = since(t0);
+    capture_total += s;
+    capture_max = std::max(capture_max, s);
+    const auto t1 = Clock::now();
+    const std::string blob = encode_captured(std::move(state));
+    encode_total += since(t1);
+    bytes = blob.size();
+    store.write(blob, 0);
+    store.prune(2);
+    ++taken;
+  });
+  const Timing t = clock.stop();
+  std::printf(
+      "snapshot file=%s every=%llu snapshots=%llu last_bytes=%zu live_orders=%zu "
+      "capture_ms_mean=%.2f capture_ms_max=%.2f encode_ms_mean=%.2f seconds=%.2f\n",
+      path.c_str(), (unsigned long long)every, (unsigned long long)taken, bytes,
+      exchange.live_orders(), taken ? capture_total / double(taken) * 1e3 : 0.0,
+      capture_max * 1e3, taken ? encode_total / double(taken) * 1e3 : 0.0, t.wall);
   return 0;
 }
 
@@ -295,6 +374,7 @@ int main(int argc, char** argv) {
     if (a.mode == "throughput") return throughput(a);
     if (a.mode == "generate") return generate(a);
     if (a.mode == "restart") return restart(a);
+    if (a.mode == "snapshot") return snapshot(a);
     if (a.mode == "backup") return backup(a);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qd-bench-journal: %s\n", e.what());
@@ -303,7 +383,8 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: qd-bench-journal throughput (--workload FILE | --synthetic N) [options]\n"
                "       qd-bench-journal generate --synthetic N --out FILE [options]\n"
-               "       qd-bench-journal restart FILE [--cold]\n"
+               "       qd-bench-journal restart FILE [--cold] [--snapshots [--edges]]\n"
+               "       qd-bench-journal snapshot FILE [--every N]\n"
                "       qd-bench-journal backup FILE COPY\n");
   return 2;
 }

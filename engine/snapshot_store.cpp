@@ -1,0 +1,204 @@
+#include "engine/snapshot_store.hpp"
+
+#include <pthread.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "core/serialization.hpp"
+#include "engine/snapshot.hpp"
+
+namespace qd {
+
+namespace {
+
+const char* snapshot_schema = R"sql(
+CREATE TABLE IF NOT EXISTS snapshots(
+  seq INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, format_version INTEGER NOT NULL,
+  byte_size INTEGER NOT NULL, state_hash INTEGER NOT NULL, blob BLOB NOT NULL);
+)sql";
+
+struct StmtGuard {
+  sqlite3_stmt* s;
+  ~StmtGuard() { sqlite3_finalize(s); }
+};
+
+TimestampNs wall_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+SnapshotStore::SnapshotStore(const std::string& journal_path) : path_(journal_path) {
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("snapshots in " + path_ + ": cannot open: " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  try {
+    exec("PRAGMA journal_mode=WAL");
+    exec(snapshot_schema);
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+SnapshotStore::~SnapshotStore() {
+  sqlite3_close(db_);
+}
+
+void SnapshotStore::exec(const char* sql) const {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("snapshots in " + path_ + ": " + msg);
+  }
+}
+
+sqlite3_stmt* SnapshotStore::prepare(const char* sql) const {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK)
+    throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
+  return s;
+}
+
+void SnapshotStore::write(std::string_view blob, TimestampNs created_at) {
+  const SnapshotHeader h = snapshot_header(blob);
+  sqlite3_stmt* s = prepare(
+      "INSERT OR REPLACE INTO snapshots(seq, created_at, format_version, byte_size, state_hash,"
+      " blob) VALUES(?,?,?,?,?,?)");
+  StmtGuard guard{s};
+  sqlite3_bind_int64(s, 1, int64_t(h.seq));
+  sqlite3_bind_int64(s, 2, created_at);
+  sqlite3_bind_int64(s, 3, h.format_version);
+  sqlite3_bind_int64(s, 4, int64_t(blob.size()));
+  sqlite3_bind_int64(s, 5, int64_t(fnv1a(blob)));
+  sqlite3_bind_blob64(s, 6, blob.data(), blob.size(), SQLITE_STATIC);
+  if (sqlite3_step(s) != SQLITE_DONE)
+    throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+std::vector<SnapshotInfo> SnapshotStore::list() const {
+  sqlite3_stmt* s = prepare(
+      "SELECT seq, created_at, format_version, byte_size, state_hash FROM snapshots"
+      " ORDER BY seq DESC");
+  StmtGuard guard{s};
+  std::vector<SnapshotInfo> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    out.push_back({SeqNo(sqlite3_column_int64(s, 0)), sqlite3_column_int64(s, 1),
+                   uint32_t(sqlite3_column_int64(s, 2)), uint64_t(sqlite3_column_int64(s, 3)),
+                   uint64_t(sqlite3_column_int64(s, 4))});
+  }
+  if (rc != SQLITE_DONE)
+    throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
+  return out;
+}
+
+std::optional<std::string> SnapshotStore::read(SeqNo seq) const {
+  sqlite3_stmt* s = prepare("SELECT blob FROM snapshots WHERE seq = ?");
+  StmtGuard guard{s};
+  sqlite3_bind_int64(s, 1, int64_t(seq));
+  if (sqlite3_step(s) != SQLITE_ROW) return std::nullopt;
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 0));
+  return std::string(data ? data : "", size_t(sqlite3_column_bytes(s, 0)));
+}
+
+int SnapshotStore::remove_after(SeqNo seq) {
+  sqlite3_stmt* s = prepare("DELETE FROM snapshots WHERE seq > ?");
+  StmtGuard guard{s};
+  sqlite3_bind_int64(s, 1, int64_t(seq));
+  if (sqlite3_step(s) != SQLITE_DONE)
+    throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
+  return sqlite3_changes(db_);
+}
+
+void SnapshotStore::prune(size_t keep) {
+  sqlite3_stmt* s = prepare(
+      "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC"
+      " LIMIT ?)");
+  StmtGuard guard{s};
+  sqlite3_bind_int64(s, 1, int64_t(keep < 1 ? 1 : keep));
+  if (sqlite3_step(s) != SQLITE_DONE)
+    throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+SnapshotTaker::SnapshotTaker(std::string journal_path, SnapshotTakerOptions options, SeqNo last_seq)
+    : path_(std::move(journal_path)), options_(std::move(options)) {
+  if (options_.every_commands == 0) throw std::invalid_argument("snapshot interval must be > 0");
+  next_ = (last_seq / options_.every_commands + 1) * options_.every_commands;
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+SnapshotTaker::~SnapshotTaker() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  writer_.join();
+}
+
+void SnapshotTaker::after_chunk(const Exchange& exchange, SeqNo seq) {
+  if (seq < next_) return;
+  take(exchange, seq);
+}
+
+void SnapshotTaker::take(const Exchange& exchange, SeqNo seq) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Pending p{seq, capture_snapshot(exchange, seq), 0};
+  p.capture_ns = (std::chrono::steady_clock::now() - t0).count();
+  next_ = (seq / options_.every_commands + 1) * options_.every_commands;
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = std::move(p);  // replaces one the writer has not picked up yet
+  }
+  cv_.notify_all();
+}
+
+void SnapshotTaker::flush() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return !pending_ && !writing_; });
+}
+
+void SnapshotTaker::writer_loop() {
+  pthread_setname_np(pthread_self(), "qd-snapshot");
+  std::optional<SnapshotStore> store;
+  for (;;) {
+    Pending p;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return pending_ || stopping_; });
+      if (!pending_) return;
+      p = std::move(*pending_);
+      pending_.reset();
+      writing_ = true;
+    }
+    std::string error;
+    size_t bytes = 0;
+    try {
+      const std::string blob = encode_captured(std::move(p.state));
+      bytes = blob.size();
+      if (!store) store.emplace(path_);
+      store->write(blob, wall_now());
+      store->prune(options_.keep);
+    } catch (const std::exception& e) {
+      error = e.what();  // a failed snapshot costs restart time only: the journal is the record
+    }
+    if (options_.on_written) options_.on_written(p.seq, bytes, p.capture_ns, error);
+    {
+      std::lock_guard lock(mutex_);
+      writing_ = false;
+    }
+    cv_.notify_all();
+  }
+}
+
+}  // namespace qd

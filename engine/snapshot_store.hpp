@@ -1,0 +1,118 @@
+#pragma once
+// Engine snapshots in the journal database: a `snapshots` table beside `commands`, written from
+// its own SQLite connection (WAL: the journal's writer waits at most for one short blob insert),
+// and the engine-thread hook that takes them every N commands without waiting for the disk.
+//
+//   snapshots(seq INTEGER PRIMARY KEY,    -- the state after this command
+//             created_at INTEGER,         -- wall clock, ns since the epoch
+//             format_version INTEGER,     -- snapshot_format_version of the writer
+//             byte_size INTEGER,          -- length of blob
+//             state_hash INTEGER,         -- FNV-1a of blob, checked before it is trusted
+//             blob BLOB)                  -- engine/snapshot.hpp
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "engine/exchange.hpp"
+#include "engine/snapshot.hpp"
+
+namespace qd {
+
+struct SnapshotInfo {
+  SeqNo seq = 0;
+  TimestampNs created_at = 0;
+  uint32_t format_version = 0;
+  uint64_t byte_size = 0;
+  uint64_t state_hash = 0;
+};
+
+class SnapshotStore {
+ public:
+  /// Opens the journal file (created if missing) and the snapshots table. Throws
+  /// std::runtime_error naming the file.
+  explicit SnapshotStore(const std::string& journal_path);
+  ~SnapshotStore();
+  SnapshotStore(const SnapshotStore&) = delete;
+  SnapshotStore& operator=(const SnapshotStore&) = delete;
+
+  /// Stores a blob (encode_snapshot) under its header's seq, replacing one of the same seq.
+  void write(std::string_view blob, TimestampNs created_at);
+  /// Every snapshot's row without its blob, newest first.
+  std::vector<SnapshotInfo> list() const;
+  /// The blob of one snapshot; nullopt when there is none.
+  std::optional<std::string> read(SeqNo seq) const;
+  /// Deletes snapshots taken after `seq`: state of commands whose commit never happened (the
+  /// engine snapshots before the journal commits). Returns how many.
+  int remove_after(SeqNo seq);
+  /// Keeps the newest `keep` snapshots (at least 1).
+  void prune(size_t keep);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void exec(const char* sql) const;
+  sqlite3_stmt* prepare(const char* sql) const;
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+struct SnapshotTakerOptions {
+  uint64_t every_commands = 100'000;  ///< a snapshot when seq crosses a multiple of this (> 0)
+  size_t keep = 2;                    ///< snapshots kept: the newest, and older to fall back on
+  /// Called on the writer thread after each attempt: seq, blob bytes, how long the engine thread
+  /// spent copying the state (ns), and an error ("" = written). Must not block for long.
+  std::function<void(SeqNo seq, size_t bytes, int64_t capture_ns, const std::string& error)>
+      on_written;
+};
+
+/// The sequencer's after-chunk hook: at a chunk boundary past the next multiple of
+/// every_commands it copies the exchange's state on the engine thread (capture_snapshot:
+/// consistent with exactly the commands <= seq) and hands the copy to its own writer thread,
+/// which serializes and stores it. A copy still waiting when the next one arrives is replaced:
+/// the engine never waits for serialization or the disk.
+class SnapshotTaker {
+ public:
+  /// next snapshot after last_seq (the journal's, at start).
+  SnapshotTaker(std::string journal_path, SnapshotTakerOptions options, SeqNo last_seq);
+  ~SnapshotTaker();  ///< writes what is pending, then joins the writer
+  SnapshotTaker(const SnapshotTaker&) = delete;
+  SnapshotTaker& operator=(const SnapshotTaker&) = delete;
+
+  /// Engine thread, between chunks: seq is the last command the exchange applied.
+  void after_chunk(const Exchange& exchange, SeqNo seq);
+  /// Engine thread: snapshot now, whatever the interval (operator request, tests).
+  void take(const Exchange& exchange, SeqNo seq);
+  /// Blocks until everything handed over so far is written (tests, shutdown).
+  void flush();
+
+ private:
+  struct Pending {
+    SeqNo seq = 0;
+    CapturedSnapshot state;  // encoded by the writer thread
+    int64_t capture_ns = 0;
+  };
+  void writer_loop();
+
+  std::string path_;
+  SnapshotTakerOptions options_;
+  SeqNo next_ = 0;  ///< engine thread: snapshot once seq reaches this
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::optional<Pending> pending_;
+  bool writing_ = false;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace qd
