@@ -335,7 +335,7 @@ int snapshot(const Args& a) {
   std::vector<Event> events;
   uint64_t taken = 0;
   size_t bytes = 0;
-  double capture_total = 0, capture_max = 0, encode_total = 0;
+  double capture_total = 0, capture_max = 0, encode_total = 0, write_max = 0;
   const Stopwatch clock;
   journal.for_each_command([&](const Command& c, uint64_t, uint32_t) {
     events.clear();
@@ -351,18 +351,23 @@ int snapshot(const Args& a) {
     const auto t1 = Clock::now();
     const std::string blob = encode_captured(std::move(state));
     encode_total += since(t1);
+    const auto t2 = Clock::now();
     bytes = blob.size();
     store.write(blob, 0);
+    // How long the snapshot's transaction holds SQLite's write lock (the journal waits for it).
+    write_max = std::max(write_max, since(t2));
     store.prune(2);
     ++taken;
   });
   const Timing t = clock.stop();
   std::printf(
       "snapshot file=%s every=%llu snapshots=%llu last_bytes=%zu live_orders=%zu "
-      "capture_ms_mean=%.2f capture_ms_max=%.2f encode_ms_mean=%.2f seconds=%.2f\n",
+      "capture_ms_mean=%.2f capture_ms_max=%.2f encode_ms_mean=%.2f write_ms_max=%.2f "
+      "seconds=%.2f\n",
       path.c_str(), (unsigned long long)every, (unsigned long long)taken, bytes,
       exchange.live_orders(), taken ? capture_total / double(taken) * 1e3 : 0.0,
-      capture_max * 1e3, taken ? encode_total / double(taken) * 1e3 : 0.0, t.wall);
+      capture_max * 1e3, taken ? encode_total / double(taken) * 1e3 : 0.0, write_max * 1e3,
+      t.wall);
   return 0;
 }
 
