@@ -10,6 +10,7 @@
 #include "fix/fix_time.hpp"
 #include "fix/logon_auth.hpp"
 #include "fix/report_encoder.hpp"
+#include "fix/report_recovery.hpp"
 #include "fix/session_settings_builder.hpp"
 
 #ifndef QD_FIX_DICTIONARY
@@ -156,6 +157,7 @@ void Gateway::start() {
     std::lock_guard lock(view_mu_);
     if (started_) return;
     started_ = true;
+    queue_recovered_reports();  // ahead of every live report
   }
   for (auto& s : sessions_) s->outbox.start();
   {
@@ -240,6 +242,7 @@ void Gateway::onLogon(const FIX::SessionID& id) {
   SessionRuntime* s = runtime(id);
   if (!s) return;
   s->logged_on = true;
+  s->outbox.release();  // reports recovered at start waited for this Logon
   std::lock_guard lock(s->throttle_mu);
   if (s->throttle) {
     s->throttle->reset(std::chrono::steady_clock::now().time_since_epoch().count());
@@ -362,12 +365,16 @@ void Gateway::on_events(std::span<const Event> events) {
         if (s->pending_cod.load() > 0) s->pending_cod.fetch_sub(1);
       }
     }
-    if (started_) route(e);
+    if (started_)
+      route(e);
+    else if (!recovery_.empty())
+      recover_event(e);
   }
   // Still under view_mu_: services see batches in sequence order and never interleaved.
   for (auto& service : services_) service->on_events(events, started_);
 }
 
+// Gateway::recover_event (report_recovery.cpp) addresses reports the same way: keep them in step.
 void Gateway::route(const Event& e) {
   Origin origin = origin_of(e.body);
   if (origin.session != 0) {

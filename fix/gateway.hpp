@@ -41,6 +41,8 @@
 
 namespace qd::fix {
 
+class ReportRecovery;
+
 /// The venue dictionary compiled in: spec/FIX44-venue.xml of the source tree.
 std::string default_dictionary_path();
 
@@ -82,6 +84,11 @@ class Gateway : public FIX::Application, public EventListener {
   /// Adds an application service (drop copy, account reports, market data) answering the
   /// MsgTypes it declares; before start(). Build it with context().
   void add_service(std::unique_ptr<GatewayService> service);
+  /// Before the journal is replayed into on_events (composition root): reads each order-entry
+  /// session's message store, so the replay finds the committed reports that never reached it
+  /// (a crash between commit and send). start() queues them, exactly as encoded live, to go out
+  /// as new messages after the desk's next Logon (fix/report_recovery.hpp).
+  void prepare_report_recovery();
   /// What services are built with: config, directory, dictionary and every session's handle.
   GatewayContext context() const;
 
@@ -170,6 +177,9 @@ class Gateway : public FIX::Application, public EventListener {
   bool submit(CommandBody command);
 
   void route(const Event& e);
+  // Reports lost in a crash (report_recovery.cpp); under view_mu_, before start().
+  void recover_event(const Event& e);
+  void queue_recovered_reports();
   void submit_cancel_on_disconnect(SessionRuntime& s);
   void maintenance_loop();
 
@@ -186,6 +196,8 @@ class Gateway : public FIX::Application, public EventListener {
   mutable std::mutex view_mu_;  ///< guards view_ and the order of queued messages
   OrderView view_;
   bool started_ = false;  ///< under view_mu_
+  /// Reports lost in a crash, by session; under view_mu_, until start().
+  std::vector<std::unique_ptr<ReportRecovery>> recovery_;
 
   struct Listener {
     std::unique_ptr<GuardedStoreFactory> store;

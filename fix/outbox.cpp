@@ -3,9 +3,20 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 namespace qd::fix {
 
-Outbox::Outbox(FIX::SessionID session) : session_(std::move(session)) {}
+Outbox::Outbox(FIX::SessionID session) : session_(std::move(session)) {
+  // Integration tests only: <dir>/<desk's CompID> opens a window in which committed reports are
+  // never handed to QuickFIX (tests/integration/recovery).
+  if (const char* dir = std::getenv("QD_TEST_OUTBOX_DROP_DIR"); dir && *dir) {
+    test_drop_file_ = std::string(dir) + "/" + session_.getTargetCompID().getString();
+    spdlog::warn("FIX {}: test hook QD_TEST_OUTBOX_DROP_DIR: messages are dropped while {} exists",
+                 session_.toString(), test_drop_file_);
+  }
+}
 
 Outbox::~Outbox() {
   stop();
@@ -30,6 +41,10 @@ void Outbox::stop() {
 void Outbox::push(FIX::Message message) {
   {
     std::lock_guard lock(mu_);
+    if (!test_drop_file_.empty()) {
+      std::error_code ec;
+      if (std::filesystem::exists(test_drop_file_, ec)) return;
+    }
     queue_.push_back(std::move(message));
   }
   cv_.notify_one();
@@ -45,7 +60,21 @@ void Outbox::push(std::function<void()> action) {
 
 void Outbox::flush() {
   std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || !thread_.joinable(); });
+  idle_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || held_ || !thread_.joinable(); });
+}
+
+void Outbox::hold() {
+  std::lock_guard lock(mu_);
+  held_ = true;
+}
+
+void Outbox::release() {
+  {
+    std::lock_guard lock(mu_);
+    if (!held_) return;
+    held_ = false;
+  }
+  cv_.notify_all();
 }
 
 uint64_t Outbox::sent() const {
@@ -65,7 +94,7 @@ void Outbox::run() {
   std::deque<std::variant<FIX::Message, std::function<void()>>> work;
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    cv_.wait(lock, [&] { return stop_ || (!queue_.empty() && !held_); });
     if (queue_.empty()) {
       if (stop_) break;
       continue;

@@ -34,7 +34,14 @@ class Outbox {
   /// (e.g. a Logout that must not overtake the rejects explaining it).
   void push(std::function<void()> action);
 
-  /// Blocks until every message queued so far has been handed to QuickFIX (tests, shutdown).
+  /// Hands nothing more to QuickFIX (pushes still queue) until release(): reports recovered
+  /// after a restart wait for the desk's Logon, so they go out as new messages ahead of anything
+  /// queued after them (fix/report_recovery.hpp). stop() still hands them to QuickFIX.
+  void hold();
+  void release();
+
+  /// Blocks until every message queued so far has been handed to QuickFIX (tests, shutdown), or
+  /// the outbox is held.
   void flush();
 
   uint64_t sent() const;
@@ -50,9 +57,13 @@ class Outbox {
   std::deque<std::variant<FIX::Message, std::function<void()>>> queue_;
   bool stop_ = false;
   bool busy_ = false;
+  bool held_ = false;
   uint64_t sent_ = 0;
   uint64_t failed_ = 0;
   std::thread thread_;
+  // Test hook (QD_TEST_OUTBOX_DROP_DIR): while this file exists, messages are dropped instead of
+  // queued, as if the process died between the journal's commit and the message store.
+  std::string test_drop_file_;
 };
 
 }  // namespace qd::fix

@@ -138,8 +138,19 @@ class VenueProcess {
     if (pid_ > 0) kill9();
   }
 
+  /// Extra environment ("NAME=value") for the next start()s, on top of the test's own.
+  void set_env(std::vector<std::string> extra) { env_ = std::move(extra); }
+
   void start() {
     if (pid_ > 0) throw std::runtime_error("quantdesk already running");
+    // Built before fork: the child of a threaded process may only call async-signal-safe code.
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    env.insert(env.end(), env_.begin(), env_.end());
+    std::vector<char*> envp;
+    for (std::string& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const char* argv[] = {binary_.c_str(), "--config", config_.c_str(), nullptr};
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -148,7 +159,7 @@ class VenueProcess {
         ::dup2(fd, 1);
         ::dup2(fd, 2);
       }
-      ::execl(binary_.c_str(), binary_.c_str(), "--config", config_.c_str(), nullptr);
+      ::execve(binary_.c_str(), const_cast<char* const*>(argv), envp.data());
       ::_exit(127);
     }
     ++starts_;
@@ -193,6 +204,7 @@ class VenueProcess {
 
  private:
   std::string binary_, config_, log_;
+  std::vector<std::string> env_;
   pid_t pid_ = -1;
   int starts_ = 0;
 };
