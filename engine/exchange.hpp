@@ -25,6 +25,8 @@ namespace qd {
 /// A market's changeable parameters in UpdateMarketParams' form, from its spec and (when the
 /// margin core runs) its margin parameters; margin fields keep their defaults when risk is null.
 MarketParams market_params_of(const MarketSpec& spec, const risk::MarketRiskParams* risk);
+/// r with the margin fields UpdateMarketParams changes taken from p; the rest (config only) kept.
+risk::MarketRiskParams with_params(risk::MarketRiskParams r, const MarketParams& p);
 
 class Exchange {
  public:

@@ -29,6 +29,8 @@ const char* validate_rules(const MarketParams& p, const MarketSpec& spec) {
   return nullptr;
 }
 
+}  // namespace
+
 risk::MarketRiskParams with_params(risk::MarketRiskParams r, const MarketParams& p) {
   r.initial_margin_bps = p.initial_margin_bps;
   r.maintenance_margin_bps = p.maintenance_margin_bps;
@@ -51,8 +53,6 @@ risk::MarketRiskParams with_params(risk::MarketRiskParams r, const MarketParams&
   r.mark.band_bps = p.mark_band_bps;
   return r;
 }
-
-}  // namespace
 
 MarketParams market_params_of(const MarketSpec& s, const risk::MarketRiskParams* r) {
   MarketParams p;

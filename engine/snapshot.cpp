@@ -285,6 +285,11 @@ void SnapshotCodec::load(Exchange& ex, ByteReader& r) {
   if (markets != ex.markets_.size())
     throw SnapshotError("snapshot holds " + std::to_string(markets) +
                         " markets, the configuration " + std::to_string(ex.markets_.size()));
+  // What only the configuration sets (tick, lot, margin fields no command changes) must be as
+  // configured: a full replay would run the whole history under the file's values.
+  std::vector<risk::MarketRiskParams> configured;
+  for (MarketId i = 0; ex.risk_ && i < markets; ++i)
+    configured.push_back(ex.risk_->market(i)->params);
   for (size_t i = 0; i < markets; ++i) {
     Exchange::Market& m = *ex.markets_[i];
     MarketSpec spec;
@@ -292,6 +297,8 @@ void SnapshotCodec::load(Exchange& ex, ByteReader& r) {
     if (spec.id != m.spec.id || spec.symbol != m.spec.symbol)
       throw SnapshotError("snapshot market " + std::to_string(i) + " is " + spec.symbol +
                           ", the configuration's is " + m.spec.symbol);
+    if (spec.tick_size != m.spec.tick_size || spec.lot_size != m.spec.lot_size)
+      throw SnapshotError(spec.symbol + ": tick or lot size changed since the snapshot");
     m.spec = spec;
     describe_optional(r, m.mark);
     r(m.last_trade);
@@ -327,7 +334,21 @@ void SnapshotCodec::load(Exchange& ex, ByteReader& r) {
   if (has_risk != bool(ex.risk_))
     throw SnapshotError(has_risk ? "snapshot has a margin core, the configuration none"
                                  : "snapshot has no margin core, the configuration has one");
-  if (ex.risk_) ex.risk_->load_state(r);
+  if (ex.risk_) {
+    ex.risk_->load_state(r);
+    for (MarketId i = 0; i < markets; ++i) {
+      risk::MarketRiskParams restored = ex.risk_->market(i)->params;
+      risk::MarketRiskParams expected =
+          with_params(configured[i], market_params_of(ex.markets_[i]->spec, &restored));
+      ByteWriter a, b;
+      a(restored);
+      b(expected);
+      if (a.bytes() != b.bytes())
+        throw SnapshotError(ex.markets_[i]->spec.symbol +
+                            ": margin parameters set only by the configuration changed since the "
+                            "snapshot");
+    }
+  }
   if (!r.done()) throw SnapshotError("snapshot: bytes left after the state");
 }
 

@@ -300,6 +300,30 @@ TEST_F(SnapshotTest, ConfigurationMismatchIsRefused) {
                SnapshotError);
 }
 
+TEST_F(SnapshotTest, ConfigOnlyChangesSinceTheSnapshotMeanFullReplay) {
+  // A full replay runs all of history under the file's values: a snapshot holding other values
+  // of what only the file sets is not used. Values config commands change are the snapshot's.
+  JournaledSession s(dir.file("journal.db"));
+  s.run(1600);
+  const std::string blob = *SnapshotStore(s.path).read(s.snapshots[0]);
+  ExchangeSpec edited = SnapshotSession::spec();
+  edited.risk[0].funding.margin_cap_bps = 5000;  // no command changes it
+  Exchange a(edited);
+  EXPECT_THROW(restore_snapshot(a, blob), SnapshotError);
+  edited = SnapshotSession::spec();
+  edited.markets[1].tick_size = Price(PRICE_PRECISION / 10);
+  Exchange b(edited);
+  EXPECT_THROW(restore_snapshot(b, blob), SnapshotError);
+  edited = SnapshotSession::spec();
+  edited.risk[1].taker_fee_ppm = 300;  // UpdateMarketParams sets it: the snapshot's value holds
+  edited.markets[0].price_band_bps = 700;
+  Exchange c(edited);
+  EXPECT_NO_THROW(restore_snapshot(c, blob));
+  Exchange d(SnapshotSession::spec());
+  restore_snapshot(d, blob);
+  EXPECT_EQ(exchange_state_hash(c), exchange_state_hash(d));
+}
+
 TEST_F(SnapshotTest, SequencerHookSnapshotsAtChunkBoundaries) {
   // The real pipeline: the engine thread snapshots through the hook while the commit thread
   // journals; each stored snapshot must be exactly the state after its seq.
