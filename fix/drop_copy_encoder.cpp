@@ -92,9 +92,9 @@ std::vector<FIX::Message> encode_drop_copies(const Event& e, const DropCopyScope
       out.push_back(encode_trade_capture(e, *fill, config, ctx));
       return out;
     }
-    if (std::optional<FIX::Message> m = encode_event(e, ctx)) {
+    if (std::unique_ptr<FIX::Message> m = encode_event(e, ctx)) {
       mark_copy(*m, origin);
-      out.push_back(std::move(*m));
+      out.push_back(*m);
     }
     return out;
   }

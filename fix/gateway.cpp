@@ -380,21 +380,21 @@ void Gateway::route(const Event& e) {
   if (origin.session != 0) {
     SessionRuntime* s = runtime(origin.session);
     if (!s) return;
-    if (std::optional<FIX::Message> m = encode_event(e, encode_context(*s)))
-      s->outbox.push(std::move(*m));
+    if (std::unique_ptr<FIX::Message> m = encode_event(e, encode_context(*s)))
+      s->outbox.push(std::move(m));
     return;
   }
   auto to_account = [&](AccountId account, const auto& encode) {
     for (auto& s : sessions_) {
       if (s->config.role != SessionRole::order_entry) continue;
       if (std::find(s->accounts.begin(), s->accounts.end(), account) == s->accounts.end()) continue;
-      if (std::optional<FIX::Message> m = encode(*s)) s->outbox.push(std::move(*m));
+      if (auto m = encode(*s)) s->outbox.push(std::move(m));
     }
   };
   for (auto& [account, msg] : encode_position_events(e, EncodeContext{directory_, 6})) {
-    to_account(account, [&](SessionRuntime& s) -> std::optional<FIX::Message> {
-      FIX::Message copy = msg;
-      copy.setField(60, format_utc_timestamp(e.ts, int(s.config.quickfix.timestamp_precision)));
+    to_account(account, [&](SessionRuntime& s) {
+      auto copy = std::make_unique<FIX::Message>(msg);
+      copy->setField(60, format_utc_timestamp(e.ts, int(s.config.quickfix.timestamp_precision)));
       return copy;
     });
   }

@@ -38,7 +38,7 @@ void Outbox::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Outbox::push(FIX::Message message) {
+void Outbox::push(std::unique_ptr<FIX::Message> message) {
   {
     std::lock_guard lock(mu_);
     if (!test_drop_file_.empty()) {
@@ -91,7 +91,11 @@ void Outbox::run() {
   pthread_setname_np(pthread_self(), "qd-outbox");
   // Everything queued is taken in one go: under load one wake-up and one lock round trip serve
   // a whole publisher batch instead of one message each.
-  std::deque<std::variant<FIX::Message, std::function<void()>>> work;
+  std::deque<Item> work;
+  // Found once: QuickFIX's sessions outlive the outbox (the gateway stops outboxes before it
+  // destroys the acceptors), and sendToTarget would look the session up under a global lock for
+  // every message.
+  FIX::Session* session = nullptr;
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait(lock, [&] { return stop_ || (!queue_.empty() && !held_); });
@@ -106,10 +110,13 @@ void Outbox::run() {
     uint64_t failed = 0;
     for (auto& item : work) {
       try {
-        if (auto* m = std::get_if<FIX::Message>(&item)) {
+        if (auto* m = std::get_if<std::unique_ptr<FIX::Message>>(&item)) {
+          if (!session) session = FIX::Session::lookupSession(session_);
+          if (!session) throw FIX::SessionNotFound(session_.toString());
           // Stored for resend even when the desk is not logged on; false only means "not sent
           // now".
-          FIX::Session::sendToTarget(*m, session_);
+          (*m)->setSessionID(session_);
+          session->send(**m);
         } else {
           std::get<std::function<void()>>(item)();
         }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,8 +29,10 @@ class Outbox {
   /// Sends everything queued, then stops the thread.
   void stop();
 
-  /// Queues a message; it is sent after every message queued before it.
-  void push(FIX::Message message);
+  /// Queues a message; it is sent after every message queued before it. The pointer form is the
+  /// hot path (no copy: QuickFIX 1.15's Message cannot be moved); the value form copies once.
+  void push(std::unique_ptr<FIX::Message> message);
+  void push(const FIX::Message& message) { push(std::make_unique<FIX::Message>(message)); }
   /// Queues an action that runs on the outbox thread after every message queued before it
   /// (e.g. a Logout that must not overtake the rejects explaining it).
   void push(std::function<void()> action);
@@ -54,7 +57,8 @@ class Outbox {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
-  std::deque<std::variant<FIX::Message, std::function<void()>>> queue_;
+  using Item = std::variant<std::unique_ptr<FIX::Message>, std::function<void()>>;
+  std::deque<Item> queue_;
   bool stop_ = false;
   bool busy_ = false;
   bool held_ = false;

@@ -130,14 +130,23 @@ void set_order_fields(FIX::Message& m, const OrderState& s, const EncodeContext&
   if (s.origin.session == 0) set(m, tag::VenueInitiated, 'Y');
 }
 
-FIX::Message execution_report(const OrderState& s, const Event& e, char exec_type,
-                              const EncodeContext& ctx) {
-  FIX::Message m = make("8");
+/// On the heap from the start: QuickFIX 1.15's Message has no move constructor, and a report
+/// travels publisher -> outbox -> QuickFIX; a pointer crosses those hops without a copy.
+std::unique_ptr<FIX::Message> make_heap(const char* msg_type) {
+  auto p = std::make_unique<FIX::Message>();
+  p->getHeader().setField(FIX::MsgType(msg_type));
+  return p;
+}
+
+std::unique_ptr<FIX::Message> execution_report(const OrderState& s, const Event& e, char exec_type,
+                                               const EncodeContext& ctx) {
+  auto p = make_heap("8");
+  FIX::Message& m = *p;
   set_order_fields(m, s, ctx);
   set(m, t::ExecID, exec_id_text(e.exec_id()));
   set(m, t::ExecType, exec_type);
   set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
-  return m;
+  return p;
 }
 
 char mass_cancel_type(MassCancelScope s) {
@@ -171,26 +180,29 @@ char ord_status_code(const OrderState& s) {
   return '0';
 }
 
-std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx) {
+std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx) {
   return std::visit(
-      [&](const auto& b) -> std::optional<FIX::Message> {
+      [&](const auto& b) -> std::unique_ptr<FIX::Message> {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, OrderAccepted>) {
           return execution_report(b.order, e, '0', ctx);
         } else if constexpr (std::is_same_v<T, OrderRejected>) {
-          FIX::Message m = execution_report(b.order, e, '8', ctx);
+          auto p = execution_report(b.order, e, '8', ctx);
+          FIX::Message& m = *p;
           set(m, t::OrdStatus, '8');
           set(m, t::LeavesQty, std::string("0"));
           set_reject_codes(m, Rejection{b.reason, b.text.empty() ? to_string(b.reason) : b.text},
                            true);
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, OrderTriggered>) {
-          FIX::Message m = execution_report(b.order, e, 'D', ctx);
+          auto p = execution_report(b.order, e, 'D', ctx);
+          FIX::Message& m = *p;
           set(m, t::ExecRestatementReason, int64_t(8));  // market (exchange) option
           set(m, t::Text, std::string("stop price reached: order triggered"));
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, OrderFilled>) {
-          FIX::Message m = execution_report(b.order, e, 'F', ctx);
+          auto p = execution_report(b.order, e, 'F', ctx);
+          FIX::Message& m = *p;
           set(m, t::LastPx, to_string(b.last_price));
           set(m, t::LastQty, to_string(b.last_qty));
           set(m, t::LastLiquidityInd, b.liquidity == Liquidity::maker ? '1' : '2');
@@ -200,10 +212,11 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           set(m, t::CommType, '3');  // absolute
           if (b.liquidation)
             set(m, tag::CancelCause, int64_t(cancel_cause_code(CancelReason::liquidation)));
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, OrderCanceled>) {
           bool expired = b.reason == CancelReason::expired;
-          FIX::Message m = execution_report(b.order, e, expired ? 'C' : '4', ctx);
+          auto p = execution_report(b.order, e, expired ? 'C' : '4', ctx);
+          FIX::Message& m = *p;
           set(m, t::OrdStatus, expired ? 'C' : '4');
           set(m, t::LeavesQty, std::string("0"));
           if (!b.request_client_id.empty()) {
@@ -216,24 +229,27 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           }
           set(m, tag::CancelCause, int64_t(cancel_cause_code(b.reason)));
           set(m, t::Text, std::string(to_string(b.reason)));
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, OrderRestated>) {
           // The venue lowered the open quantity (STP decrement, reduce-only resize).
-          FIX::Message m = execution_report(b.order, e, 'D', ctx);
+          auto p = execution_report(b.order, e, 'D', ctx);
+          FIX::Message& m = *p;
           set(m, t::ExecRestatementReason, int64_t(8));  // market (exchange) option
           set(m, tag::CancelCause, int64_t(cancel_cause_code(b.reason)));
           set(m, t::Text,
               std::string(to_string(b.reason)) + ": open quantity reduced by " +
                   to_string(b.reduced_by));
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, OrderReplaced>) {
-          FIX::Message m = execution_report(b.order, e, '5', ctx);
+          auto p = execution_report(b.order, e, '5', ctx);
+          FIX::Message& m = *p;
           if (!b.order.orig_client_id.empty())
             set(m, t::OrigClOrdID, std::string(b.order.orig_client_id.view()));
           set(m, tag::PriorityKept, b.kept_priority ? 'Y' : 'N');
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, CancelRejected>) {
-          FIX::Message m = make("9");
+          auto p = make_heap("9");
+          FIX::Message& m = *p;
           set(m, t::OrderID, order_id_text(b.order_id));
           set(m, t::ClOrdID, std::string(b.client_id.view()));
           set(m, t::OrigClOrdID, std::string(b.orig_client_id.view()));
@@ -246,10 +262,11 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           set(m, t::CxlRejReason, int64_t(reject_codes(b.reason).cxl_rej_reason));
           set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
           set_reject_codes(m, Rejection{b.reason, to_string(b.reason)}, false);
-          return m;
+          return p;
         } else if constexpr (std::is_same_v<T, MassCancelDone>) {
-          if (b.client_id.empty()) return std::nullopt;  // cancel-on-disconnect: nobody asked
-          FIX::Message m = make("r");
+          if (b.client_id.empty()) return nullptr;  // cancel-on-disconnect: nobody asked
+          auto p = make_heap("r");
+          FIX::Message& m = *p;
           set(m, t::ClOrdID, std::string(b.client_id.view()));
           set(m, t::OrderID, exec_id_text(e.exec_id()));
           char type = mass_cancel_type(b.scope);
@@ -268,9 +285,9 @@ std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ct
           const std::string& account = ctx.directory.account_name(b.origin.account);
           if (!account.empty()) set(m, t::Account, account);
           set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
-          return m;
+          return p;
         } else {
-          return std::nullopt;
+          return nullptr;
         }
       },
       e.body);

@@ -4,6 +4,7 @@
 // FIX 4.4 enum values only, so a desk validating with the stock FIX 4.4 dictionary accepts every
 // message; venue information goes in the venue tags of venue_tags.hpp.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,9 +29,9 @@ std::string exec_id_text(ExecId id);
 /// FIX 4.4 OrdStatus (39) for an order state.
 char ord_status_code(const OrderState& s);
 
-/// The message the owner of the order gets for `e`; nullopt for events that have none
+/// The message the owner of the order gets for `e`; nullptr for events that have none
 /// (market status, mark price, and mass cancels nobody asked for).
-std::optional<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx);
+std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx);
 
 /// Fill reports for position changes the venue made without an order of the account's own
 /// (auto-deleveraging, the insurance fund taking over a liquidated position), addressed to the

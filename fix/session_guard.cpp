@@ -191,7 +191,7 @@ FIX::Log* GuardedLogFactory::create(const FIX::SessionID& id) {
 
 void GuardedLogFactory::destroy(FIX::Log* log) {
   if (auto* g = dynamic_cast<GuardedLog*>(log)) {
-    files_.destroy(g->inner());
+    files_.destroy(static_cast<BufferedFileLog*>(g->inner()));
     delete g;
     return;
   }

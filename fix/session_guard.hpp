@@ -32,6 +32,7 @@
 
 #include "app/config/venue_config.hpp"
 #include "fix/logon_auth.hpp"
+#include "fix/message_log.hpp"
 #include "fix/quickfix.hpp"
 
 namespace qd::fix {
@@ -85,8 +86,9 @@ class GuardedStoreFactory : public FIX::MessageStoreFactory {
   GuardLookup guards_;
 };
 
-/// Log factory: per-session file logs (secrets redacted, inbound Logons pre-authenticated) and
-/// a global log that forwards redacted events to the process log.
+/// Log factory: per-session file logs written in the background (message_log.hpp; secrets
+/// redacted, inbound Logons pre-authenticated) and a global log that forwards redacted events to
+/// the process log.
 class GuardedLogFactory : public FIX::LogFactory {
  public:
   GuardedLogFactory(const FIX::SessionSettings& settings, GuardLookup guards);
@@ -95,7 +97,7 @@ class GuardedLogFactory : public FIX::LogFactory {
   void destroy(FIX::Log* log) override;
 
  private:
-  FIX::FileLogFactory files_;
+  BufferedFileLogFactory files_;
   GuardLookup guards_;
 };
 
