@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <filesystem>
 #include <vector>
 
 #include "core/serialization.hpp"
@@ -25,18 +26,31 @@ double thread_cpu() {
   return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
-/// Restores the newest usable snapshot into exchange; 0 when none is.
-SeqNo restore_newest(const SqliteJournal& journal, Exchange& exchange, const ExchangeSpec& spec,
-                     RecoveryStats& stats) {
-  SnapshotStore store(journal.path());
+/// Deletes the snapshots after the journal's last seq: their numbers will be reused by other
+/// commands, so they must go even while snapshots are not used.
+void remove_newer(const SqliteJournal& journal, SnapshotStore& store, RecoveryStats& stats) {
   stats.removed_newer = store.remove_after(journal.last_seq());
   if (stats.removed_newer > 0) {
     stats.warnings.push_back(std::to_string(stats.removed_newer) +
                              " snapshot(s) after the journal's last seq " +
                              std::to_string(journal.last_seq()) + " deleted (never committed)");
   }
+}
+
+/// Restores the newest usable snapshot into exchange; 0 when none is.
+SeqNo restore_newest(const SqliteJournal& journal, Exchange& exchange, const ExchangeSpec& spec,
+                     RecoveryStats& stats) {
+  SnapshotStore store(snapshot_path_for(journal.path()), journal.journal_id());
+  remove_newer(journal, store, stats);
   for (const SnapshotInfo& info : store.list()) {
     const std::string name = "snapshot seq " + std::to_string(info.seq);
+    if (info.journal_id != journal.journal_id()) {
+      // A journal deleted, replaced or restored from a backup: the same seq is another state.
+      stats.warnings.push_back(name + " skipped: taken of another journal (journal_id " +
+                               info.journal_id + ", this journal's is " + journal.journal_id() +
+                               ")");
+      continue;
+    }
     if (info.format_version != snapshot_format_version) {
       stats.warnings.push_back(name + " skipped: format version " +
                                std::to_string(info.format_version) + " is not the supported " +
@@ -70,7 +84,12 @@ RecoveryStats recover_exchange(const SqliteJournal& journal, Exchange& exchange,
   RecoveryStats stats;
   auto t0 = Clock::now();
   double c0 = thread_cpu();
-  if (use_snapshots) stats.snapshot_seq = restore_newest(journal, exchange, spec, stats);
+  if (use_snapshots) {
+    stats.snapshot_seq = restore_newest(journal, exchange, spec, stats);
+  } else if (std::filesystem::exists(snapshot_path_for(journal.path()))) {
+    SnapshotStore store(snapshot_path_for(journal.path()), journal.journal_id());
+    remove_newer(journal, store, stats);
+  }
   stats.snapshot_seconds = since(t0);
   stats.snapshot_cpu_seconds = thread_cpu() - c0;
 

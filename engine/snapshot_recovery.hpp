@@ -4,11 +4,13 @@
 // from the beginning of history: the journal's stored events up to the snapshot (decoded, not
 // matched again), then the replayed tail's.
 //
-// A snapshot is used only when it is at or before the journal's last command, its blob hashes
-// to the stored state_hash, its format version is this build's and it restores into the
-// configured markets; any other is skipped with a warning (an older one, or a full replay, is
-// used instead). Snapshots after the journal's last command (taken of commands whose commit
-// never happened) are deleted: the next commands will carry those numbers.
+// Snapshots live in the journal's snapshot file (snapshot_path_for). One is used only when it
+// was taken of this journal (its journal_id), is at or before the journal's last command, its
+// blob hashes to the stored state_hash, its format version is this build's and it restores into
+// the configured markets; any other is skipped with a warning (an older one, or a full replay,
+// is used instead). Snapshots after the journal's last command (taken of commands whose commit
+// never happened) are deleted, also when snapshots are not used: the next commands will carry
+// those numbers.
 
 #include <functional>
 #include <span>

@@ -14,8 +14,9 @@ namespace {
 
 const char* snapshot_schema = R"sql(
 CREATE TABLE IF NOT EXISTS snapshots(
-  seq INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, format_version INTEGER NOT NULL,
-  byte_size INTEGER NOT NULL, state_hash INTEGER NOT NULL, blob BLOB NOT NULL);
+  seq INTEGER PRIMARY KEY, journal_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+  format_version INTEGER NOT NULL, byte_size INTEGER NOT NULL, state_hash INTEGER NOT NULL,
+  blob BLOB NOT NULL);
 )sql";
 
 struct StmtGuard {
@@ -31,7 +32,15 @@ TimestampNs wall_now() {
 
 }  // namespace
 
-SnapshotStore::SnapshotStore(const std::string& journal_path) : path_(journal_path) {
+std::string snapshot_path_for(const std::string& journal_path) {
+  const std::string_view suffix = ".db";
+  if (journal_path.size() > suffix.size() && journal_path.ends_with(suffix))
+    return journal_path.substr(0, journal_path.size() - suffix.size()) + ".snapshots.db";
+  return journal_path + ".snapshots.db";
+}
+
+SnapshotStore::SnapshotStore(const std::string& path, std::string journal_id)
+    : path_(path), journal_id_(std::move(journal_id)) {
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -42,9 +51,9 @@ SnapshotStore::SnapshotStore(const std::string& journal_path) : path_(journal_pa
   sqlite3_busy_timeout(db_, 5000);
   try {
     exec("PRAGMA journal_mode=WAL");
-    // No fsync at a snapshot's commit: the journal's writer waits for this connection's write
-    // lock, and a snapshot lost to a power cut costs only restart time (an older one, or a full
-    // replay, is used). The journal's own commits keep their durability setting.
+    // No fsync at a snapshot's commit: a snapshot lost to a power cut costs only restart time
+    // (an older one, or a full replay, is used). This file has its own write lock: the
+    // journal's commits never wait for a snapshot.
     exec("PRAGMA synchronous=NORMAL");
     exec(snapshot_schema);
   } catch (...) {
@@ -76,30 +85,32 @@ sqlite3_stmt* SnapshotStore::prepare(const char* sql) const {
 void SnapshotStore::write(std::string_view blob, TimestampNs created_at) {
   const SnapshotHeader h = snapshot_header(blob);
   sqlite3_stmt* s = prepare(
-      "INSERT OR REPLACE INTO snapshots(seq, created_at, format_version, byte_size, state_hash,"
-      " blob) VALUES(?,?,?,?,?,?)");
+      "INSERT OR REPLACE INTO snapshots(seq, journal_id, created_at, format_version, byte_size,"
+      " state_hash, blob) VALUES(?,?,?,?,?,?,?)");
   StmtGuard guard{s};
   sqlite3_bind_int64(s, 1, int64_t(h.seq));
-  sqlite3_bind_int64(s, 2, created_at);
-  sqlite3_bind_int64(s, 3, h.format_version);
-  sqlite3_bind_int64(s, 4, int64_t(blob.size()));
-  sqlite3_bind_int64(s, 5, int64_t(fnv1a(blob)));
-  sqlite3_bind_blob64(s, 6, blob.data(), blob.size(), SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, journal_id_.data(), int(journal_id_.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(s, 3, created_at);
+  sqlite3_bind_int64(s, 4, h.format_version);
+  sqlite3_bind_int64(s, 5, int64_t(blob.size()));
+  sqlite3_bind_int64(s, 6, int64_t(fnv1a(blob)));
+  sqlite3_bind_blob64(s, 7, blob.data(), blob.size(), SQLITE_STATIC);
   if (sqlite3_step(s) != SQLITE_DONE)
     throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
 }
 
 std::vector<SnapshotInfo> SnapshotStore::list() const {
   sqlite3_stmt* s = prepare(
-      "SELECT seq, created_at, format_version, byte_size, state_hash FROM snapshots"
+      "SELECT seq, journal_id, created_at, format_version, byte_size, state_hash FROM snapshots"
       " ORDER BY seq DESC");
   StmtGuard guard{s};
   std::vector<SnapshotInfo> out;
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    out.push_back({SeqNo(sqlite3_column_int64(s, 0)), sqlite3_column_int64(s, 1),
-                   uint32_t(sqlite3_column_int64(s, 2)), uint64_t(sqlite3_column_int64(s, 3)),
-                   uint64_t(sqlite3_column_int64(s, 4))});
+    const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+    out.push_back({SeqNo(sqlite3_column_int64(s, 0)), id ? id : "", sqlite3_column_int64(s, 2),
+                   uint32_t(sqlite3_column_int64(s, 3)), uint64_t(sqlite3_column_int64(s, 4)),
+                   uint64_t(sqlite3_column_int64(s, 5))});
   }
   if (rc != SQLITE_DONE)
     throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
@@ -126,18 +137,21 @@ int SnapshotStore::remove_after(SeqNo seq) {
 
 void SnapshotStore::prune(size_t keep) {
   sqlite3_stmt* s = prepare(
-      "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC"
-      " LIMIT ?)");
+      "DELETE FROM snapshots WHERE journal_id IS NOT ?1 OR seq NOT IN (SELECT seq FROM snapshots"
+      " WHERE journal_id = ?1 ORDER BY seq DESC LIMIT ?2)");
   StmtGuard guard{s};
-  sqlite3_bind_int64(s, 1, int64_t(keep < 1 ? 1 : keep));
+  sqlite3_bind_text(s, 1, journal_id_.data(), int(journal_id_.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, int64_t(keep < 1 ? 1 : keep));
   if (sqlite3_step(s) != SQLITE_DONE)
     throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
 }
 
-SnapshotTaker::SnapshotTaker(std::string journal_path, SnapshotTakerOptions options, SeqNo last_seq)
-    : path_(std::move(journal_path)), options_(std::move(options)) {
+SnapshotTaker::SnapshotTaker(const SqliteJournal& journal, SnapshotTakerOptions options)
+    : path_(snapshot_path_for(journal.path())),
+      journal_id_(journal.journal_id()),
+      options_(std::move(options)) {
   if (options_.every_commands == 0) throw std::invalid_argument("snapshot interval must be > 0");
-  next_ = (last_seq / options_.every_commands + 1) * options_.every_commands;
+  next_ = (journal.last_seq() / options_.every_commands + 1) * options_.every_commands;
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -190,7 +204,7 @@ void SnapshotTaker::writer_loop() {
     try {
       const std::string blob = encode_captured(std::move(p.state));
       bytes = blob.size();
-      if (!store) store.emplace(path_);
+      if (!store) store.emplace(path_, journal_id_);
       store->write(blob, wall_now());
       store->prune(options_.keep);
     } catch (const std::exception& e) {

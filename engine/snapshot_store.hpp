@@ -1,9 +1,12 @@
 #pragma once
-// Engine snapshots in the journal database: a `snapshots` table beside `commands`, written from
-// its own SQLite connection (WAL: the journal's writer waits at most for one short blob insert),
-// and the engine-thread hook that takes them every N commands without waiting for the disk.
+// Engine snapshots in their own SQLite file beside the journal (snapshot_path_for: journal.db ->
+// journal.snapshots.db), and the engine-thread hook that takes them every N commands without
+// waiting for the disk. SQLite has one writer per database file: a snapshot (up to tens of MB)
+// written into the journal's file would hold the journal's write lock and delay every order
+// acknowledgement behind it; in a file of its own it never does.
 //
 //   snapshots(seq INTEGER PRIMARY KEY,    -- the state after this command
+//             journal_id TEXT,            -- SqliteJournal::journal_id of the journal it is of
 //             created_at INTEGER,         -- wall clock, ns since the epoch
 //             format_version INTEGER,     -- snapshot_format_version of the writer
 //             byte_size INTEGER,          -- length of blob
@@ -25,11 +28,17 @@
 #include "core/ids.hpp"
 #include "engine/exchange.hpp"
 #include "engine/snapshot.hpp"
+#include "engine/sqlite_journal.hpp"
 
 namespace qd {
 
+/// The snapshot file of a journal: a trailing ".db" becomes ".snapshots.db" (journal.db ->
+/// journal.snapshots.db); any other name gets ".snapshots.db" appended.
+std::string snapshot_path_for(const std::string& journal_path);
+
 struct SnapshotInfo {
   SeqNo seq = 0;
+  std::string journal_id;  ///< the journal it was taken of
   TimestampNs created_at = 0;
   uint32_t format_version = 0;
   uint64_t byte_size = 0;
@@ -38,14 +47,15 @@ struct SnapshotInfo {
 
 class SnapshotStore {
  public:
-  /// Opens the journal file (created if missing) and the snapshots table. Throws
-  /// std::runtime_error naming the file.
-  explicit SnapshotStore(const std::string& journal_path);
+  /// Opens the snapshot file (created if missing) of the journal whose journal_id is given.
+  /// Throws std::runtime_error naming the file.
+  SnapshotStore(const std::string& path, std::string journal_id);
   ~SnapshotStore();
   SnapshotStore(const SnapshotStore&) = delete;
   SnapshotStore& operator=(const SnapshotStore&) = delete;
 
-  /// Stores a blob (encode_snapshot) under its header's seq, replacing one of the same seq.
+  /// Stores a blob (encode_snapshot) under its header's seq and this store's journal_id,
+  /// replacing one of the same seq.
   void write(std::string_view blob, TimestampNs created_at);
   /// Every snapshot's row without its blob, newest first.
   std::vector<SnapshotInfo> list() const;
@@ -54,16 +64,19 @@ class SnapshotStore {
   /// Deletes snapshots taken after `seq`: state of commands whose commit never happened (the
   /// engine snapshots before the journal commits). Returns how many.
   int remove_after(SeqNo seq);
-  /// Keeps the newest `keep` snapshots (at least 1).
+  /// Keeps the newest `keep` snapshots of this journal (at least 1) and deletes those of any
+  /// other journal.
   void prune(size_t keep);
 
   const std::string& path() const { return path_; }
+  const std::string& journal_id() const { return journal_id_; }
 
  private:
   void exec(const char* sql) const;
   sqlite3_stmt* prepare(const char* sql) const;
 
   std::string path_;
+  std::string journal_id_;
   sqlite3* db_ = nullptr;
 };
 
@@ -83,8 +96,9 @@ struct SnapshotTakerOptions {
 /// the engine never waits for serialization or the disk.
 class SnapshotTaker {
  public:
-  /// next snapshot after last_seq (the journal's, at start).
-  SnapshotTaker(std::string journal_path, SnapshotTakerOptions options, SeqNo last_seq);
+  /// Snapshots of journal go to snapshot_path_for(journal.path()); the first after the
+  /// journal's last seq at construction. Keeps no reference to journal.
+  SnapshotTaker(const SqliteJournal& journal, SnapshotTakerOptions options);
   ~SnapshotTaker();  ///< writes what is pending, then joins the writer
   SnapshotTaker(const SnapshotTaker&) = delete;
   SnapshotTaker& operator=(const SnapshotTaker&) = delete;
@@ -104,7 +118,8 @@ class SnapshotTaker {
   };
   void writer_loop();
 
-  std::string path_;
+  std::string path_;  // the snapshot file
+  std::string journal_id_;
   SnapshotTakerOptions options_;
   SeqNo next_ = 0;  ///< engine thread: snapshot once seq reaches this
   std::mutex mutex_;

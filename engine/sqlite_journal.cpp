@@ -137,6 +137,14 @@ void SqliteJournal::init(JournalSync sync) {
     }
   }
   sqlite3_finalize(v);
+  // A random identity given at creation (or at the first open of an older file): engine
+  // snapshots, kept in their own file, name the journal they belong to and are not used with
+  // another one (engine/snapshot_store.hpp).
+  exec("INSERT OR IGNORE INTO meta(key, value) VALUES('journal_id', lower(hex(randomblob(16))))");
+  sqlite3_stmt* id = prepare("SELECT value FROM meta WHERE key = 'journal_id'");
+  if (sqlite3_step(id) == SQLITE_ROW)
+    journal_id_ = reinterpret_cast<const char*>(sqlite3_column_text(id, 0));
+  sqlite3_finalize(id);
   sqlite3_stmt* last = prepare("SELECT COALESCE(MAX(seq), 0) FROM commands");
   if (sqlite3_step(last) == SQLITE_ROW) last_seq_ = SeqNo(sqlite3_column_int64(last, 0));
   sqlite3_finalize(last);
@@ -397,6 +405,12 @@ void SqliteJournal::backup(const std::string& source_path, const std::string& ta
   while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE) fail("backup to " + target_path + " failed: " + sqlite3_errstr(rc));
+  // The copy is a journal of its own: snapshots of the original (taken later, of commands the
+  // copy may never hold) are never used with it. A restored copy replays in full.
+  if (sqlite3_exec(dst,
+                   "UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'journal_id'",
+                   nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail("backup to " + target_path + " failed: " + sqlite3_errmsg(dst));
   sqlite3_close(src);
   sqlite3_close(dst);
 }

@@ -52,13 +52,17 @@ class SqliteJournal final : public Journal {
   void for_each_event_after(SeqNo after, const std::function<bool(const Event&)>& fn) const;
 
   /// A consistent online copy through SQLite's backup API, taken from its own read-only
-  /// connection without stalling the writer. Throws on failure.
+  /// connection without stalling the writer. The copy gets a new journal_id (snapshots of the
+  /// original are not used with it). Throws on failure.
   static void backup(const std::string& source_path, const std::string& target_path);
 
   /// Hash of a command's events, as stored and as replay recomputes it.
   static uint64_t hash_events(std::span<const Event> events);
 
   const std::string& path() const { return path_; }
+  /// Random identity of this journal file (32 hex digits, meta key `journal_id`; a backup gets
+  /// its own): snapshots record it and are used only with the journal they were taken of.
+  const std::string& journal_id() const { return journal_id_; }
 
  private:
   void init(JournalSync sync);
@@ -68,6 +72,7 @@ class SqliteJournal final : public Journal {
   void step_done(sqlite3_stmt* s);  // steps, resets, throws unless SQLITE_DONE
 
   std::string path_;
+  std::string journal_id_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_command_ = nullptr;
   sqlite3_stmt* insert_event_ = nullptr;

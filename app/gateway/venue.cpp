@@ -82,8 +82,7 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
         spdlog::warn("event=snapshot_failed seq={} error=\"{}\"", seq, error);
       }
     };
-    snapshots_ = std::make_unique<SnapshotTaker>(config_.journal.path, std::move(so),
-                                                 journal_->last_seq());
+    snapshots_ = std::make_unique<SnapshotTaker>(*journal_, std::move(so));
     options.after_chunk = [s = snapshots_.get()](const Exchange& ex, SeqNo seq) {
       s->after_chunk(ex, seq);
     };

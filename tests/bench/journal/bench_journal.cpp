@@ -16,15 +16,18 @@
 //     --snapshots restores the newest snapshot first and replays only the commands after it
 //     (the venue's restart); --edges also decodes the stored events up to the snapshot, as the
 //     venue does for its edges' views, and reports that part separately.
-//   qd-bench-journal snapshot FILE [--every 100000]
-//     Replays FILE once and stores a snapshot every N commands (the newest two are kept), as a
-//     venue with journal.snapshot_every_commands would have; reports the capture time.
+//   qd-bench-journal snapshot FILE [--every 100000] [--in-journal]
+//     Replays FILE once and stores a snapshot every N commands in FILE's snapshot file (the
+//     newest two are kept), as a venue with journal.snapshot_every_commands would have; reports
+//     the capture time, the write time, and how long a journal commit waits for the journal's
+//     write lock while a snapshot is being written (probed from another thread).
 
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -32,6 +35,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/replay.hpp"
@@ -80,8 +84,8 @@ Args parse(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string s = argv[i];
     if (s.rfind("--", 0) == 0) {
-      const bool has_value =
-          s != "--cold" && s != "--snapshots" && s != "--edges" && i + 1 < argc;
+      const bool has_value = s != "--cold" && s != "--snapshots" && s != "--edges" &&
+                             s != "--in-journal" && i + 1 < argc;
       a.opts[s.substr(2)] = has_value ? argv[++i] : "1";
     } else {
       a.positional.push_back(s);
@@ -330,7 +334,33 @@ int snapshot(const Args& a) {
   const uint64_t every = a.num("every", 100'000);
   if (every == 0) throw std::runtime_error("--every must be > 0");
   const SqliteJournal journal(path, JournalSync::normal);
-  SnapshotStore store(path);
+  // --in-journal writes them into the journal's own file, as an earlier layout did: the probe
+  // below then shows the commit stall that layout caused.
+  SnapshotStore store(a.flag("in-journal") ? path : snapshot_path_for(path), journal.journal_id());
+  // The journal's commit stall: while a snapshot is written, another connection to the journal
+  // file takes and releases its write lock (BEGIN IMMEDIATE; ROLLBACK: no rows change) in a
+  // loop, as the commit thread's next group commit would.
+  std::atomic<bool> writing{false}, done{false};
+  double lock_wait_max = 0;
+  uint64_t lock_probes = 0;
+  std::thread prober([&] {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return;
+    sqlite3_busy_timeout(db, 5000);
+    while (!done.load()) {
+      if (!writing.load()) {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        continue;
+      }
+      const auto t0 = Clock::now();
+      if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
+        lock_wait_max = std::max(lock_wait_max, since(t0));
+        ++lock_probes;
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+    }
+    sqlite3_close(db);
+  });
   Exchange exchange(flow_exchange_spec());
   std::vector<Event> events;
   uint64_t taken = 0;
@@ -353,21 +383,24 @@ int snapshot(const Args& a) {
     encode_total += since(t1);
     const auto t2 = Clock::now();
     bytes = blob.size();
+    writing = true;
     store.write(blob, 0);
-    // How long the snapshot's transaction holds SQLite's write lock (the journal waits for it).
     write_max = std::max(write_max, since(t2));
+    writing = false;
     store.prune(2);
     ++taken;
   });
   const Timing t = clock.stop();
+  done = true;
+  prober.join();
   std::printf(
-      "snapshot file=%s every=%llu snapshots=%llu last_bytes=%zu live_orders=%zu "
-      "capture_ms_mean=%.2f capture_ms_max=%.2f encode_ms_mean=%.2f write_ms_max=%.2f "
-      "seconds=%.2f\n",
-      path.c_str(), (unsigned long long)every, (unsigned long long)taken, bytes,
-      exchange.live_orders(), taken ? capture_total / double(taken) * 1e3 : 0.0,
+      "snapshot file=%s snapshot_file=%s every=%llu snapshots=%llu last_bytes=%zu "
+      "live_orders=%zu capture_ms_mean=%.2f capture_ms_max=%.2f encode_ms_mean=%.2f "
+      "write_ms_max=%.2f journal_lock_probes=%llu journal_lock_wait_ms_max=%.3f seconds=%.2f\n",
+      path.c_str(), store.path().c_str(), (unsigned long long)every, (unsigned long long)taken,
+      bytes, exchange.live_orders(), taken ? capture_total / double(taken) * 1e3 : 0.0,
       capture_max * 1e3, taken ? encode_total / double(taken) * 1e3 : 0.0, write_max * 1e3,
-      t.wall);
+      (unsigned long long)lock_probes, lock_wait_max * 1e3, t.wall);
   return 0;
 }
 
@@ -389,7 +422,7 @@ int main(int argc, char** argv) {
                "usage: qd-bench-journal throughput (--workload FILE | --synthetic N) [options]\n"
                "       qd-bench-journal generate --synthetic N --out FILE [options]\n"
                "       qd-bench-journal restart FILE [--cold] [--snapshots [--edges]]\n"
-               "       qd-bench-journal snapshot FILE [--every N]\n"
+               "       qd-bench-journal snapshot FILE [--every N] [--in-journal]\n"
                "       qd-bench-journal backup FILE COPY\n");
   return 2;
 }

@@ -3,7 +3,8 @@
 // liquidations, config commands) is journaled with snapshots at several points. Restoring any of
 // them and replaying the tail must reproduce every journaled event hash and the final state of a
 // full replay; the edges must still see every event of history; a corrupted, unknown-version,
-// undecodable or too-new snapshot is skipped with a warning and restart still succeeds.
+// undecodable, too-new or other journal's snapshot is skipped with a warning and restart still
+// succeeds. Snapshots live in their own file: writing one never holds the journal's write lock.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -56,6 +57,12 @@ void sql(const std::string& path, const std::string& statement) {
   sqlite3_free(err);
   sqlite3_close(db);
   ASSERT_EQ(rc, SQLITE_OK) << msg;
+}
+
+/// The snapshot file of a journal, opened as that journal's.
+SnapshotStore open_snapshots(const std::string& journal_path) {
+  const SqliteJournal journal(journal_path, JournalSync::normal);
+  return SnapshotStore(snapshot_path_for(journal_path), journal.journal_id());
 }
 
 std::string serialize(std::span<const Event> events) {
@@ -114,11 +121,12 @@ struct JournaledSession {
   std::vector<size_t> resting_at_snapshot, stops_at_snapshot;
   SeqNo seq = 0;
 
-  explicit JournaledSession(std::string p) : path(std::move(p)) {}
+  explicit JournaledSession(std::string p, uint64_t seed = 42)
+      : path(std::move(p)), session(seed) {}
 
   void run(SeqNo until, bool take_snapshots = true) {
     SqliteJournal journal(path, JournalSync::normal);
-    SnapshotStore store(path);
+    SnapshotStore store(snapshot_path_for(path), journal.journal_id());
     std::mt19937_64 batch_rng(7);
     while (seq < until) {
       std::vector<Command> batch;
@@ -178,7 +186,7 @@ TEST_F(SnapshotTest, EverySnapshotPlusTailEqualsFullReplay) {
   replay_journal(journal, full);
   ASSERT_EQ(exchange_state_hash(full), final_hash);
 
-  SnapshotStore store(s.path);
+  SnapshotStore store = open_snapshots(s.path);
   ASSERT_EQ(store.list().size(), s.snapshots.size());
   for (const SeqNo at : s.snapshots) {
     SCOPED_TRACE("snapshot at seq " + std::to_string(at));
@@ -224,7 +232,7 @@ TEST_F(SnapshotTest, CorruptedSnapshotFallsBackToOlderThenToFullReplay) {
   const SeqNo newest = s.snapshots.back();
   const SeqNo older = s.snapshots[s.snapshots.size() - 2];
   // One byte flipped in the middle of the newest blob: its hash no longer matches.
-  sql(s.path,
+  sql(snapshot_path_for(s.path),
       "UPDATE snapshots SET blob = substr(blob, 1, 100) || x'ff' || substr(blob, 102)"
       " WHERE seq = " +
           std::to_string(newest));
@@ -240,15 +248,18 @@ TEST_F(SnapshotTest, CorruptedSnapshotFallsBackToOlderThenToFullReplay) {
   }
   // Every snapshot unusable in a different way: undecodable with a matching hash (truncated,
   // hash recomputed), an unknown format version, a corrupt blob. Full replay.
-  sql(s.path, "DELETE FROM snapshots WHERE seq < " + std::to_string(s.snapshots[1]));
+  sql(snapshot_path_for(s.path),
+      "DELETE FROM snapshots WHERE seq < " + std::to_string(s.snapshots[1]));
   {
-    SnapshotStore store(s.path);
+    SnapshotStore store = open_snapshots(s.path);
     std::string blob = *store.read(s.snapshots[1]);
     blob.resize(blob.size() / 2);
-    sql(s.path, "DELETE FROM snapshots WHERE seq = " + std::to_string(s.snapshots[1]));
+    sql(snapshot_path_for(s.path),
+        "DELETE FROM snapshots WHERE seq = " + std::to_string(s.snapshots[1]));
     store.write(blob, 0);
   }
-  sql(s.path, "UPDATE snapshots SET format_version = 99 WHERE seq = " + std::to_string(older));
+  sql(snapshot_path_for(s.path),
+      "UPDATE snapshots SET format_version = 99 WHERE seq = " + std::to_string(older));
   SqliteJournal journal(s.path, JournalSync::normal);
   Exchange ex(SnapshotSession::spec());
   const RecoveryStats r = recover_exchange(journal, ex, SnapshotSession::spec());
@@ -275,7 +286,7 @@ TEST_F(SnapshotTest, SnapshotNewerThanTheJournalIsDeleted) {
     ahead.process(
         Command{q, SnapshotSession::T0 + TimestampNs(q) * SnapshotSession::SEC, ClockTick{}},
         events);
-  SnapshotStore(s.path).write(encode_snapshot(ahead, session_length + 10), 0);
+  open_snapshots(s.path).write(encode_snapshot(ahead, session_length + 10), 0);
 
   SqliteJournal journal(s.path, JournalSync::normal);
   Exchange ex(SnapshotSession::spec());
@@ -283,7 +294,111 @@ TEST_F(SnapshotTest, SnapshotNewerThanTheJournalIsDeleted) {
   EXPECT_EQ(r.removed_newer, 1);
   EXPECT_EQ(r.snapshot_seq, s.snapshots.back());
   EXPECT_EQ(exchange_state_hash(ex), final_hash);
-  EXPECT_EQ(SnapshotStore(s.path).list().front().seq, s.snapshots.back());
+  EXPECT_EQ(open_snapshots(s.path).list().front().seq, s.snapshots.back());
+}
+
+TEST_F(SnapshotTest, SnapshotsAreNotKeptWhileSnapshotsAreOffEither) {
+  // Restarted without snapshots, the venue reuses the numbers of a snapshot taken ahead of the
+  // journal for other commands: that snapshot must not survive to a later restart with them.
+  JournaledSession s(dir.file("journal.db"));
+  s.run(session_length);
+  Exchange ahead(SnapshotSession::spec());
+  {
+    SqliteJournal journal(s.path, JournalSync::normal);
+    replay_journal(journal, ahead);
+  }
+  std::vector<Event> events;
+  const SeqNo next = session_length + 1;
+  ahead.process(
+      Command{next, SnapshotSession::T0 + TimestampNs(next) * SnapshotSession::SEC, ClockTick{}},
+      events);
+  open_snapshots(s.path).write(encode_snapshot(ahead, session_length + 1), 0);
+  SqliteJournal journal(s.path, JournalSync::normal);
+  Exchange ex(SnapshotSession::spec());
+  const RecoveryStats r = recover_exchange(journal, ex, SnapshotSession::spec(), {}, false);
+  EXPECT_EQ(r.snapshot_seq, 0u);
+  EXPECT_EQ(r.removed_newer, 1);
+  EXPECT_EQ(open_snapshots(s.path).list().front().seq, s.snapshots.back());
+}
+
+TEST_F(SnapshotTest, SnapshotsOfAnotherJournalAreNotUsed) {
+  JournaledSession s(dir.file("journal.db"));
+  s.run(session_length);
+  const uint64_t final_hash = exchange_state_hash(*s.exchange);
+  const std::string original_id = SqliteJournal(s.path, JournalSync::normal).journal_id();
+  EXPECT_EQ(original_id.size(), 32u);
+  const auto expect_all_skipped = [&](const RecoveryStats& r) {
+    EXPECT_EQ(r.snapshot_seq, 0u);
+    EXPECT_EQ(r.replay.commands, session_length);
+    ASSERT_EQ(r.warnings.size(), s.snapshots.size());
+    for (const std::string& w : r.warnings)
+      EXPECT_NE(w.find("another journal"), std::string::npos) << w;
+  };
+
+  // A backup restored beside the original's snapshot file (every connection is closed: the
+  // file holds all of them). The copy is a journal of its own: full replay.
+  const std::string copy = dir.file("restored.db");
+  SqliteJournal::backup(s.path, copy);
+  fs::copy_file(snapshot_path_for(s.path), snapshot_path_for(copy));
+  {
+    SqliteJournal journal(copy, JournalSync::normal);
+    EXPECT_NE(journal.journal_id(), original_id);
+    Exchange ex(SnapshotSession::spec());
+    expect_all_skipped(recover_exchange(journal, ex, SnapshotSession::spec()));
+    EXPECT_EQ(exchange_state_hash(ex), final_hash);
+  }
+
+  // The journal deleted and another history of the same length written in its place: the same
+  // seqs hold other states, and the snapshot file is still there.
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(s.path + suffix);
+  JournaledSession other(s.path, 4242);
+  other.run(session_length, false);
+  ASSERT_NE(exchange_state_hash(*other.exchange), final_hash);
+  {
+    SqliteJournal journal(s.path, JournalSync::normal);
+    EXPECT_NE(journal.journal_id(), original_id);
+    Exchange ex(SnapshotSession::spec());
+    expect_all_skipped(recover_exchange(journal, ex, SnapshotSession::spec()));
+    EXPECT_EQ(exchange_state_hash(ex), exchange_state_hash(*other.exchange));
+    // The new journal's first snapshot replaces the other journal's.
+    SnapshotStore store(snapshot_path_for(s.path), journal.journal_id());
+    store.write(encode_snapshot(ex, session_length), 0);
+    store.prune(2);
+    const std::vector<SnapshotInfo> left = store.list();
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_EQ(left[0].journal_id, journal.journal_id());
+  }
+}
+
+TEST_F(SnapshotTest, SnapshotWriteNeverTakesTheJournalsWriteLock) {
+  // SQLite allows one writer per database file. A snapshot's write transaction is held open on
+  // the snapshot file; the journal must still take its own write lock at once and commit.
+  const std::string path = dir.file("journal.db");
+  ASSERT_EQ(snapshot_path_for(path), dir.file("journal.snapshots.db"));
+  EXPECT_EQ(snapshot_path_for("/var/qd/journal"), "/var/qd/journal.snapshots.db");
+  SqliteJournal journal(path, JournalSync::normal);
+  Exchange ex(SnapshotSession::spec());
+  SnapshotStore(snapshot_path_for(path), journal.journal_id()).write(encode_snapshot(ex, 0), 0);
+
+  sqlite3* snap = nullptr;
+  ASSERT_EQ(sqlite3_open(snapshot_path_for(path).c_str(), &snap), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(snap, "BEGIN IMMEDIATE; DELETE FROM snapshots", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  // Without waiting (busy timeout 0): the journal file's write lock is free.
+  sqlite3* probe = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &probe), SQLITE_OK);
+  sqlite3_busy_timeout(probe, 0);
+  EXPECT_EQ(sqlite3_exec(probe, "BEGIN IMMEDIATE; ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(probe);
+  sqlite3_close(probe);
+  // And a real commit goes through while the snapshot's transaction is still open.
+  std::vector<Event> events;
+  const Command tick{1, SnapshotSession::T0, ClockTick{}};
+  ex.process(tick, events);
+  EXPECT_NO_THROW(journal.append(std::span(&tick, 1), events));
+  EXPECT_EQ(journal.last_seq(), 1u);
+  EXPECT_EQ(sqlite3_exec(snap, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(snap);
 }
 
 TEST_F(SnapshotTest, ConfigurationMismatchIsRefused) {
@@ -292,11 +407,11 @@ TEST_F(SnapshotTest, ConfigurationMismatchIsRefused) {
   ExchangeSpec other = SnapshotSession::spec();
   other.markets[1].symbol = "SOL-PERP";
   Exchange ex(other);
-  EXPECT_THROW(restore_snapshot(ex, *SnapshotStore(s.path).read(s.snapshots[0])), SnapshotError);
+  EXPECT_THROW(restore_snapshot(ex, *open_snapshots(s.path).read(s.snapshots[0])), SnapshotError);
   ExchangeSpec no_risk = SnapshotSession::spec();
   no_risk.risk.clear();
   Exchange matching_only(no_risk);
-  EXPECT_THROW(restore_snapshot(matching_only, *SnapshotStore(s.path).read(s.snapshots[0])),
+  EXPECT_THROW(restore_snapshot(matching_only, *open_snapshots(s.path).read(s.snapshots[0])),
                SnapshotError);
 }
 
@@ -305,7 +420,7 @@ TEST_F(SnapshotTest, ConfigOnlyChangesSinceTheSnapshotMeanFullReplay) {
   // of what only the file sets is not used. Values config commands change are the snapshot's.
   JournaledSession s(dir.file("journal.db"));
   s.run(1600);
-  const std::string blob = *SnapshotStore(s.path).read(s.snapshots[0]);
+  const std::string blob = *open_snapshots(s.path).read(s.snapshots[0]);
   ExchangeSpec edited = SnapshotSession::spec();
   edited.risk[0].funding.margin_cap_bps = 5000;  // no command changes it
   Exchange a(edited);
@@ -335,7 +450,7 @@ TEST_F(SnapshotTest, SequencerHookSnapshotsAtChunkBoundaries) {
     SnapshotTakerOptions o;
     o.every_commands = 700;
     o.keep = 100;
-    SnapshotTaker taker(path, o, journal.last_seq());
+    SnapshotTaker taker(journal, o);
     SequencerOptions so;
     so.max_batch = 32;
     TimestampNs t = SnapshotSession::T0;
@@ -356,12 +471,12 @@ TEST_F(SnapshotTest, SequencerHookSnapshotsAtChunkBoundaries) {
   SqliteJournal journal(path, JournalSync::normal);
   Exchange full(spec);
   replay_journal(journal, full);
-  const std::vector<SnapshotInfo> snaps = SnapshotStore(path).list();
+  const std::vector<SnapshotInfo> snaps = open_snapshots(path).list();
   ASSERT_GE(snaps.size(), 3u);
   for (const SnapshotInfo& info : snaps) {
     SCOPED_TRACE("snapshot at seq " + std::to_string(info.seq));
     Exchange restored(spec);
-    restore_snapshot(restored, *SnapshotStore(path).read(info.seq));
+    restore_snapshot(restored, *open_snapshots(path).read(info.seq));
     EXPECT_NO_THROW(replay_journal(journal, restored, {}, info.seq));
     EXPECT_EQ(exchange_state_hash(restored), exchange_state_hash(full));
   }
