@@ -1,8 +1,12 @@
 #include "fix/audit_trail.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <stdexcept>
 
 #include "fix/fix_time.hpp"
@@ -12,6 +16,9 @@
 namespace qd::fix {
 
 namespace {
+
+constexpr size_t kGatherRows = 512;
+constexpr auto kGatherTime = std::chrono::milliseconds(2);
 
 const char* schema = R"sql(
 PRAGMA journal_mode=WAL;
@@ -97,6 +104,7 @@ AuditTrail::~AuditTrail() {
 }
 
 void AuditTrail::record(AuditEntry entry) {
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (queue_.size() >= max_queued_) {
@@ -104,10 +112,13 @@ void AuditTrail::record(AuditEntry entry) {
         spdlog::error("audit trail {}: writer behind, {} rows dropped", path_, dropped_);
       return;
     }
+    // The writer looks at the queue again before it sleeps: wake it only when it may be asleep
+    // (nothing queued) or when a gathering batch is full.
+    wake = queue_.empty() || queue_.size() + 1 == kGatherRows;
     queue_.push_back(std::move(entry));
     ++queued_total_;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
 void AuditTrail::flush() {
@@ -127,11 +138,18 @@ uint64_t AuditTrail::dropped() const {
 }
 
 void AuditTrail::run() {
+  pthread_setname_np(pthread_self(), "qd-audit");
+  // The record, not the order path: on a busy CPU the session, engine and outbox threads go first.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);
   std::vector<AuditEntry> rows;
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty() && stop_) break;
+    // Rows arriving within a couple of milliseconds share one transaction instead of a commit
+    // per inbound message (a crash loses at most the rows still queued, as before).
+    if (!stop_ && queue_.size() < kGatherRows)
+      cv_.wait_for(lock, kGatherTime, [&] { return stop_ || queue_.size() >= kGatherRows; });
     rows.swap(queue_);
     lock.unlock();
     const size_t n = rows.size();
