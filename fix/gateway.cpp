@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "fix/event_origin.hpp"
 #include "fix/fix_time.hpp"
 #include "fix/logon_auth.hpp"
 #include "fix/report_encoder.hpp"
@@ -20,20 +21,6 @@
 namespace qd::fix {
 
 namespace {
-
-/// The origin of the order (or request) an event is about.
-Origin origin_of(const EventBody& body) {
-  return std::visit(
-      [](const auto& b) -> Origin {
-        if constexpr (requires { b.order.origin; })
-          return b.order.origin;
-        else if constexpr (requires { b.origin; })
-          return b.origin;
-        else
-          return Origin{};
-      },
-      body);
-}
 
 bool is_cod_done(const Event& e) {
   const auto* done = std::get_if<MassCancelDone>(&e.body);

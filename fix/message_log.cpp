@@ -30,6 +30,15 @@ std::FILE* open_append(const std::string& path) {
   return f;
 }
 
+/// "<prefix><text>\n" into f (nullptr after a failed reopen: nothing is written).
+bool write_line(std::FILE* f, const std::string& prefix, const std::string& text) {
+  if (!f) return false;
+  std::fwrite(prefix.data(), 1, prefix.size(), f);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fputc('\n', f);
+  return true;
+}
+
 std::string line_prefix() {
   return format_utc_timestamp(wall_clock_ns(), 9) + " : ";
 }
@@ -72,21 +81,13 @@ void BufferedFileLog::close_files() {
 void BufferedFileLog::append_message(const std::string& s) {
   const std::string prefix = line_prefix();
   std::lock_guard lock(mu_);
-  if (!messages_) return;
-  std::fwrite(prefix.data(), 1, prefix.size(), messages_);
-  std::fwrite(s.data(), 1, s.size(), messages_);
-  std::fputc('\n', messages_);
-  dirty_ = true;
+  if (write_line(messages_, prefix, s)) dirty_ = true;
 }
 
 void BufferedFileLog::onEvent(const std::string& s) {
   const std::string prefix = line_prefix();
   std::lock_guard lock(mu_);
-  if (!events_) return;
-  std::fwrite(prefix.data(), 1, prefix.size(), events_);
-  std::fwrite(s.data(), 1, s.size(), events_);
-  std::fputc('\n', events_);
-  std::fflush(events_);
+  if (write_line(events_, prefix, s)) std::fflush(events_);
 }
 
 void BufferedFileLog::flush() {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "fix/event_origin.hpp"
 #include "fix/fix_time.hpp"
 #include "fix/gateway.hpp"
 #include "fix/session_settings_builder.hpp"
@@ -42,20 +43,6 @@ std::optional<ReportPosition> parse_position(const std::string& s, bool part_all
 
 std::string msg_type(const FIX::Message& m) {
   return m.getHeader().isSetField(35) ? m.getHeader().getField(35) : std::string();
-}
-
-/// The order (or request) an event is about: who entered it (as Gateway::route reads it).
-Origin event_origin(const EventBody& body) {
-  return std::visit(
-      [](const auto& b) -> Origin {
-        if constexpr (requires { b.order.origin; })
-          return b.order.origin;
-        else if constexpr (requires { b.origin; })
-          return b.origin;
-        else
-          return Origin{};
-      },
-      body);
 }
 
 }  // namespace
@@ -192,7 +179,7 @@ void Gateway::recover_event(const Event& e) {
   };
   auto own = [&](SessionRuntime& s) { return encode_event(e, encode_context(s)); };
   // The same addressing as route(): keep the two in step.
-  const Origin origin = event_origin(e.body);
+  const Origin origin = origin_of(e.body);
   if (origin.session != 0) {
     if (SessionRuntime* s = runtime(origin.session)) offer(*s, own);
     return;
