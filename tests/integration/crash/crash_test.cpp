@@ -100,16 +100,8 @@ TEST(Crash, KillNineNeverLosesOrDoublesWhatWasAcknowledged) {
   const uint64_t seed =
       std::getenv("QD_CRASH_SEED") ? std::stoull(std::getenv("QD_CRASH_SEED")) : 20240101;
   std::mt19937_64 rng(seed);
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("qd-crash-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const uint16_t port = free_port();
-  const std::string data = (dir / "data").string(), journal = data + "/journal.db";
-  const std::string config = (dir / "venue.yaml").string();
-  std::ofstream(config) << crash_config(port, data);
-  const char* binary =
-      std::getenv("QD_QUANTDESK_BIN") ? std::getenv("QD_QUANTDESK_BIN") : QD_QUANTDESK_BIN;
+  const auto [dir, port, data, journal, config] = make_venue_scratch("qd-crash-");
+  const char* binary = quantdesk_binary();
   VenueProcess venue(binary, config, (dir / "quantdesk.log").string());
   std::printf("crash test: seed=%llu dir=%s port=%u quantdesk=%s\n", (unsigned long long)seed,
               dir.c_str(), unsigned(port), binary);

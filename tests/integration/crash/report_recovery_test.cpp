@@ -232,16 +232,9 @@ TEST(ReportRecovery, KeepsExactlyTheReportsTheStoreLacks) {
 }
 
 TEST(ReportRecovery, CommittedReportsNeverSentReachTheDeskOnceAfterKillNine) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("qd-recovery-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const auto [dir, port, data, journal, config] = make_venue_scratch("qd-recovery-");
   std::filesystem::create_directories(dir / "drop");
-  const uint16_t port = free_port();
-  const std::string data = (dir / "data").string(), journal = data + "/journal.db";
-  const std::string config = (dir / "venue.yaml").string();
-  std::ofstream(config) << crash_config(port, data);
-  const char* binary =
-      std::getenv("QD_QUANTDESK_BIN") ? std::getenv("QD_QUANTDESK_BIN") : QD_QUANTDESK_BIN;
+  const char* binary = quantdesk_binary();
   VenueProcess venue(binary, config, (dir / "quantdesk.log").string());
   venue.set_env({"QD_TEST_OUTBOX_DROP_DIR=" + (dir / "drop").string()});
   std::printf("report recovery test: dir=%s port=%u\n", dir.c_str(), unsigned(port));

@@ -11,6 +11,8 @@
 
 #include <fcntl.h>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -128,6 +130,37 @@ logging:
   file: ""
 )";
 }
+
+/// A fresh scratch directory holding a crash_config venue on a free port: the set-up every
+/// test here starts from.
+struct VenueScratch {
+  std::filesystem::path dir;
+  uint16_t port = 0;
+  std::string data;     ///< the venue's data_dir
+  std::string journal;  ///< data + "/journal.db"
+  std::string config;   ///< the YAML file
+};
+
+inline VenueScratch make_venue_scratch(const std::string& prefix) {
+  VenueScratch s;
+  s.dir = std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()));
+  std::filesystem::remove_all(s.dir);
+  std::filesystem::create_directories(s.dir);
+  s.port = free_port();
+  s.data = (s.dir / "data").string();
+  s.journal = s.data + "/journal.db";
+  s.config = (s.dir / "venue.yaml").string();
+  std::ofstream(s.config) << crash_config(s.port, s.data);
+  return s;
+}
+
+#ifdef QD_QUANTDESK_BIN
+/// The quantdesk under test: $QD_QUANTDESK_BIN, else the one built with the tests.
+inline const char* quantdesk_binary() {
+  const char* env = std::getenv("QD_QUANTDESK_BIN");
+  return env ? env : QD_QUANTDESK_BIN;
+}
+#endif
 
 /// One quantdesk child process at a time; stdout and stderr go to `log` (appended).
 class VenueProcess {
