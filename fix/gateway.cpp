@@ -7,7 +7,6 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "fix/event_origin.hpp"
 #include "fix/fix_time.hpp"
 #include "fix/logon_auth.hpp"
 #include "fix/report_encoder.hpp"
@@ -21,6 +20,21 @@
 namespace qd::fix {
 
 namespace {
+
+/// The origin (session, account) of the order or request an event is about; Origin{} for
+/// market-wide events.
+Origin origin_of(const EventBody& body) {
+  return std::visit(
+      [](const auto& b) -> Origin {
+        if constexpr (requires { b.order.origin; })
+          return b.order.origin;
+        else if constexpr (requires { b.origin; })
+          return b.origin;
+        else
+          return Origin{};
+      },
+      body);
+}
 
 bool is_cod_done(const Event& e) {
   const auto* done = std::get_if<MassCancelDone>(&e.body);
@@ -352,30 +366,33 @@ void Gateway::on_events(std::span<const Event> events) {
         if (s->pending_cod.load() > 0) s->pending_cod.fetch_sub(1);
       }
     }
-    if (started_)
-      route(e);
-    else if (!recovery_.empty())
-      recover_event(e);
+    if (started_ || !recovery_.empty()) route(e);
   }
   // Still under view_mu_: services see batches in sequence order and never interleaved.
   for (auto& service : services_) service->on_events(events, started_);
 }
 
-// Gateway::recover_event (report_recovery.cpp) addresses reports the same way: keep them in step.
+template <class Encode>
+void Gateway::deliver(SessionRuntime& s, const Event& e, const Encode& encode) {
+  if (started_) {
+    if (std::unique_ptr<FIX::Message> m = encode(s)) s.outbox.push(std::move(m));
+  } else if (recovery_may_lack(s, e)) {
+    if (std::unique_ptr<FIX::Message> m = encode(s)) offer_recovered(s, e, *m);
+  }
+}
+
 void Gateway::route(const Event& e) {
+  auto own = [&](SessionRuntime& s) { return encode_event(e, encode_context(s)); };
   Origin origin = origin_of(e.body);
   if (origin.session != 0) {
-    SessionRuntime* s = runtime(origin.session);
-    if (!s) return;
-    if (std::unique_ptr<FIX::Message> m = encode_event(e, encode_context(*s)))
-      s->outbox.push(std::move(m));
+    if (SessionRuntime* s = runtime(origin.session)) deliver(*s, e, own);
     return;
   }
   auto to_account = [&](AccountId account, const auto& encode) {
     for (auto& s : sessions_) {
       if (s->config.role != SessionRole::order_entry) continue;
       if (std::find(s->accounts.begin(), s->accounts.end(), account) == s->accounts.end()) continue;
-      if (auto m = encode(*s)) s->outbox.push(std::move(m));
+      deliver(*s, e, encode);
     }
   };
   for (auto& [account, msg] : encode_position_events(e, EncodeContext{directory_, 6})) {
@@ -388,7 +405,7 @@ void Gateway::route(const Event& e) {
   if (origin.account == 0) return;
   // Orders the venue entered for an account (liquidation): every order-entry session of the
   // account hears about them.
-  to_account(origin.account, [&](SessionRuntime& s) { return encode_event(e, encode_context(s)); });
+  to_account(origin.account, own);
 }
 
 }  // namespace qd::fix

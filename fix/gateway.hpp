@@ -176,9 +176,15 @@ class Gateway : public FIX::Application, public EventListener {
                       std::optional<std::pair<uint32_t, int64_t>> throttle = std::nullopt);
   bool submit(CommandBody command);
 
+  /// Addresses every report `e` produces to the sessions that get it; deliver() decides where.
   void route(const Event& e);
+  /// Live: onto the session's outbox. During the start-up replay: to crash recovery, which keeps
+  /// the reports the session's store lacks. `encode(session)` builds the report (or nullptr).
+  template <class Encode>
+  void deliver(SessionRuntime& s, const Event& e, const Encode& encode);
   // Reports lost in a crash (report_recovery.cpp); under view_mu_, before start().
-  void recover_event(const Event& e);
+  bool recovery_may_lack(const SessionRuntime& s, const Event& e) const;
+  void offer_recovered(const SessionRuntime& s, const Event& e, const FIX::Message& report);
   void queue_recovered_reports();
   void submit_cancel_on_disconnect(SessionRuntime& s);
   void maintenance_loop();

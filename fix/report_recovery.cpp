@@ -6,8 +6,6 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "fix/event_origin.hpp"
-#include "fix/fix_time.hpp"
 #include "fix/gateway.hpp"
 #include "fix/session_settings_builder.hpp"
 
@@ -167,39 +165,13 @@ void Gateway::prepare_report_recovery() {
   if (!any) recovery_.clear();
 }
 
-void Gateway::recover_event(const Event& e) {
-  bool any = false;
-  for (const auto& r : recovery_) any = any || (r && r->may_lack(e));
-  if (!any) return;
-  auto offer = [&](SessionRuntime& s, const auto& encode) {
-    ReportRecovery* r = recovery_[s.number - 1].get();
-    if (!r || !r->may_lack(e)) return;
-    // encode() returns what the live path builds (an optional or an owning pointer).
-    if (auto m = encode(s)) r->offer(e, FIX::Message(*m));
-  };
-  auto own = [&](SessionRuntime& s) { return encode_event(e, encode_context(s)); };
-  // The same addressing as route(): keep the two in step.
-  const Origin origin = origin_of(e.body);
-  if (origin.session != 0) {
-    if (SessionRuntime* s = runtime(origin.session)) offer(*s, own);
-    return;
-  }
-  auto to_account = [&](AccountId account, const auto& encode) {
-    for (auto& s : sessions_) {
-      if (s->config.role != SessionRole::order_entry) continue;
-      if (std::find(s->accounts.begin(), s->accounts.end(), account) == s->accounts.end()) continue;
-      offer(*s, encode);
-    }
-  };
-  for (auto& [account, msg] : encode_position_events(e, EncodeContext{directory_, 6})) {
-    to_account(account, [&](SessionRuntime& s) -> std::optional<FIX::Message> {
-      FIX::Message copy = msg;
-      copy.setField(60, format_utc_timestamp(e.ts, int(s.config.quickfix.timestamp_precision)));
-      return copy;
-    });
-  }
-  if (origin.account == 0) return;
-  to_account(origin.account, own);
+bool Gateway::recovery_may_lack(const SessionRuntime& s, const Event& e) const {
+  const size_t i = s.number - 1;
+  return i < recovery_.size() && recovery_[i] && recovery_[i]->may_lack(e);
+}
+
+void Gateway::offer_recovered(const SessionRuntime& s, const Event& e, const FIX::Message& report) {
+  recovery_[s.number - 1]->offer(e, report);
 }
 
 void Gateway::queue_recovered_reports() {

@@ -378,13 +378,16 @@ sessions:
     return i;
   }
 
-  /// A logon attempt with an arbitrary password; true when the venue accepted it.
-  bool try_logon(const std::string& sender, const std::string& password) {
+  /// A logon attempt with an arbitrary password; true when the venue accepted it. `reset_seq_num`
+  /// sends 141=Y (no stored sequence numbers to match).
+  bool try_logon(const std::string& sender, const std::string& password,
+                 bool reset_seq_num = false) {
     fix::InitiatorOptions o;
     o.port = fix_port_;
     o.sender_comp_id = sender;
     o.username = sender;
     o.password = password;
+    o.reset_on_logon = reset_seq_num;
     o.reconnect_interval_s = 30;
     fix::Initiator i(o);
     i.start();

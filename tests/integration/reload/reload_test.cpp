@@ -162,18 +162,7 @@ TEST(Reload, RestartOnlyChangesAreReportedAndTheRestApplies) {
 
 /// A fresh logon of DESK_A with 141=Y (no stored sequence numbers to match).
 bool logs_on(OpsVenue& v) {
-  fix::InitiatorOptions o;
-  o.port = v.fix_port();
-  o.sender_comp_id = "DESK_A";
-  o.username = "DESK_A";
-  o.password = kDeskAPassword;
-  o.reset_on_logon = true;
-  o.reconnect_interval_s = 30;
-  fix::Initiator i(o);
-  i.start();
-  const bool on = i.wait_logged_on(5s);
-  i.stop(true);
-  return on;
+  return v.try_logon("DESK_A", kDeskAPassword, true);
 }
 
 TEST(Reload, ASessionDisabledLiveIsLoggedOutRefusedAndEnabledAgain) {
