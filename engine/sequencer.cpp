@@ -249,6 +249,7 @@ void Sequencer::publisher_loop() {
       published_.pop_front();
     }
     for (EventListener* l : listeners_) l->on_events(batch);
+    if (options_.after_publish) options_.after_publish(batch.back().seq);
   }
 }
 

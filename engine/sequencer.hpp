@@ -43,6 +43,10 @@ struct SequencerOptions {
   /// exchange and the chunk's last sequence number (the state holds exactly the commands up to
   /// it). Whatever it takes delays matching: copy the state and leave the I/O to another thread.
   std::function<void(const Exchange& exchange, SeqNo last_seq)> after_chunk;
+  /// Optional, for the edges' snapshots: called on the publisher thread after every listener
+  /// has received a batch, with the batch's last event's sequence number (the listeners' state
+  /// holds exactly the events up to it). Whatever it takes delays every listener.
+  std::function<void(SeqNo last_event_seq)> after_publish;
 };
 
 class Sequencer final : public CommandSink {

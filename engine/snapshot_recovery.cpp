@@ -80,7 +80,7 @@ SeqNo restore_newest(const SqliteJournal& journal, Exchange& exchange, const Exc
 RecoveryStats recover_exchange(const SqliteJournal& journal, Exchange& exchange,
                                const ExchangeSpec& spec,
                                const std::function<void(std::span<const Event>)>& on_events,
-                               bool use_snapshots) {
+                               bool use_snapshots, SeqNo views_seq) {
   RecoveryStats stats;
   auto t0 = Clock::now();
   double c0 = thread_cpu();
@@ -93,9 +93,9 @@ RecoveryStats recover_exchange(const SqliteJournal& journal, Exchange& exchange,
   stats.snapshot_seconds = since(t0);
   stats.snapshot_cpu_seconds = thread_cpu() - c0;
 
-  if (stats.snapshot_seq > 0 && on_events) {
-    // The edges rebuild their views from all of history: what the journal recorded up to the
-    // snapshot, one command's events at a time as replay would hand them over.
+  if (stats.snapshot_seq > views_seq && on_events) {
+    // The edges catch up from their views' snapshot to the engine's: what the journal recorded,
+    // one command's events at a time as replay would hand them over.
     t0 = Clock::now();
     c0 = thread_cpu();
     std::vector<Event> group;
@@ -103,7 +103,7 @@ RecoveryStats recover_exchange(const SqliteJournal& journal, Exchange& exchange,
       if (!group.empty()) on_events(group);
       group.clear();
     };
-    journal.for_each_event_after(0, [&](const Event& e) {
+    journal.for_each_event_after(views_seq, [&](const Event& e) {
       if (e.seq > stats.snapshot_seq) return false;
       if (!group.empty() && group.front().seq != e.seq) flush();
       group.push_back(e);
@@ -117,7 +117,14 @@ RecoveryStats recover_exchange(const SqliteJournal& journal, Exchange& exchange,
 
   t0 = Clock::now();
   c0 = thread_cpu();
-  stats.replay = replay_journal(journal, exchange, on_events, stats.snapshot_seq);
+  // Replayed commands the edges' views already hold are not handed to them again.
+  std::function<void(std::span<const Event>)> after_views = on_events;
+  if (on_events && views_seq > 0) {
+    after_views = [&](std::span<const Event> events) {
+      if (!events.empty() && events.front().seq > views_seq) on_events(events);
+    };
+  }
+  stats.replay = replay_journal(journal, exchange, after_views, stats.snapshot_seq);
   stats.replay_seconds = since(t0);
   stats.replay_cpu_seconds = thread_cpu() - c0;
   return stats;

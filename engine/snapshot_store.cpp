@@ -12,12 +12,22 @@ namespace qd {
 
 namespace {
 
-const char* snapshot_schema = R"sql(
-CREATE TABLE IF NOT EXISTS snapshots(
-  seq INTEGER PRIMARY KEY, journal_id TEXT NOT NULL, created_at INTEGER NOT NULL,
-  format_version INTEGER NOT NULL, byte_size INTEGER NOT NULL, state_hash INTEGER NOT NULL,
-  blob BLOB NOT NULL);
-)sql";
+const char* table_of(SnapshotKind kind) {
+  return kind == SnapshotKind::views ? "view_snapshots" : "snapshots";
+}
+
+std::string schema_of(const char* table) {
+  return std::string("CREATE TABLE IF NOT EXISTS ") + table +
+         "(seq INTEGER PRIMARY KEY, journal_id TEXT NOT NULL, created_at INTEGER NOT NULL,"
+         " format_version INTEGER NOT NULL, byte_size INTEGER NOT NULL,"
+         " state_hash INTEGER NOT NULL, blob BLOB NOT NULL)";
+}
+
+/// sql with every "{t}" replaced by the table's name.
+std::string for_table(std::string sql, const char* table) {
+  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
+  return sql;
+}
 
 struct StmtGuard {
   sqlite3_stmt* s;
@@ -39,8 +49,8 @@ std::string snapshot_path_for(const std::string& journal_path) {
   return journal_path + ".snapshots.db";
 }
 
-SnapshotStore::SnapshotStore(const std::string& path, std::string journal_id)
-    : path_(path), journal_id_(std::move(journal_id)) {
+SnapshotStore::SnapshotStore(const std::string& path, std::string journal_id, SnapshotKind kind)
+    : path_(path), journal_id_(std::move(journal_id)), table_(table_of(kind)) {
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -55,7 +65,7 @@ SnapshotStore::SnapshotStore(const std::string& path, std::string journal_id)
     // (an older one, or a full replay, is used). This file has its own write lock: the
     // journal's commits never wait for a snapshot.
     exec("PRAGMA synchronous=NORMAL");
-    exec(snapshot_schema);
+    exec(schema_of(table_).c_str());
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -76,22 +86,28 @@ void SnapshotStore::exec(const char* sql) const {
 }
 
 sqlite3_stmt* SnapshotStore::prepare(const char* sql) const {
+  const std::string text = for_table(sql, table_);
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db_, text.c_str(), -1, &s, nullptr) != SQLITE_OK)
     throw std::runtime_error("snapshots in " + path_ + ": " + sqlite3_errmsg(db_));
   return s;
 }
 
 void SnapshotStore::write(std::string_view blob, TimestampNs created_at) {
   const SnapshotHeader h = snapshot_header(blob);
+  write(h.seq, h.format_version, blob, created_at);
+}
+
+void SnapshotStore::write(SeqNo seq, uint32_t format_version, std::string_view blob,
+                          TimestampNs created_at) {
   sqlite3_stmt* s = prepare(
-      "INSERT OR REPLACE INTO snapshots(seq, journal_id, created_at, format_version, byte_size,"
+      "INSERT OR REPLACE INTO {t}(seq, journal_id, created_at, format_version, byte_size,"
       " state_hash, blob) VALUES(?,?,?,?,?,?,?)");
   StmtGuard guard{s};
-  sqlite3_bind_int64(s, 1, int64_t(h.seq));
+  sqlite3_bind_int64(s, 1, int64_t(seq));
   sqlite3_bind_text(s, 2, journal_id_.data(), int(journal_id_.size()), SQLITE_STATIC);
   sqlite3_bind_int64(s, 3, created_at);
-  sqlite3_bind_int64(s, 4, h.format_version);
+  sqlite3_bind_int64(s, 4, format_version);
   sqlite3_bind_int64(s, 5, int64_t(blob.size()));
   sqlite3_bind_int64(s, 6, int64_t(fnv1a(blob)));
   sqlite3_bind_blob64(s, 7, blob.data(), blob.size(), SQLITE_STATIC);
@@ -101,7 +117,7 @@ void SnapshotStore::write(std::string_view blob, TimestampNs created_at) {
 
 std::vector<SnapshotInfo> SnapshotStore::list() const {
   sqlite3_stmt* s = prepare(
-      "SELECT seq, journal_id, created_at, format_version, byte_size, state_hash FROM snapshots"
+      "SELECT seq, journal_id, created_at, format_version, byte_size, state_hash FROM {t}"
       " ORDER BY seq DESC");
   StmtGuard guard{s};
   std::vector<SnapshotInfo> out;
@@ -118,7 +134,7 @@ std::vector<SnapshotInfo> SnapshotStore::list() const {
 }
 
 std::optional<std::string> SnapshotStore::read(SeqNo seq) const {
-  sqlite3_stmt* s = prepare("SELECT blob FROM snapshots WHERE seq = ?");
+  sqlite3_stmt* s = prepare("SELECT blob FROM {t} WHERE seq = ?");
   StmtGuard guard{s};
   sqlite3_bind_int64(s, 1, int64_t(seq));
   if (sqlite3_step(s) != SQLITE_ROW) return std::nullopt;
@@ -127,7 +143,7 @@ std::optional<std::string> SnapshotStore::read(SeqNo seq) const {
 }
 
 int SnapshotStore::remove_after(SeqNo seq) {
-  sqlite3_stmt* s = prepare("DELETE FROM snapshots WHERE seq > ?");
+  sqlite3_stmt* s = prepare("DELETE FROM {t} WHERE seq > ?");
   StmtGuard guard{s};
   sqlite3_bind_int64(s, 1, int64_t(seq));
   if (sqlite3_step(s) != SQLITE_DONE)
@@ -137,7 +153,7 @@ int SnapshotStore::remove_after(SeqNo seq) {
 
 void SnapshotStore::prune(size_t keep) {
   sqlite3_stmt* s = prepare(
-      "DELETE FROM snapshots WHERE journal_id IS NOT ?1 OR seq NOT IN (SELECT seq FROM snapshots"
+      "DELETE FROM {t} WHERE journal_id IS NOT ?1 OR seq NOT IN (SELECT seq FROM {t}"
       " WHERE journal_id = ?1 ORDER BY seq DESC LIMIT ?2)");
   StmtGuard guard{s};
   sqlite3_bind_text(s, 1, journal_id_.data(), int(journal_id_.size()), SQLITE_STATIC);
@@ -152,6 +168,7 @@ SnapshotTaker::SnapshotTaker(const SqliteJournal& journal, SnapshotTakerOptions 
       options_(std::move(options)) {
   if (options_.every_commands == 0) throw std::invalid_argument("snapshot interval must be > 0");
   next_ = (journal.last_seq() / options_.every_commands + 1) * options_.every_commands;
+  next_views_ = next_;
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -181,42 +198,72 @@ void SnapshotTaker::take(const Exchange& exchange, SeqNo seq) {
   cv_.notify_all();
 }
 
+void SnapshotTaker::hand_over_views(SeqNo seq, uint32_t format_version, std::string blob,
+                                    int64_t capture_ns) {
+  next_views_ = (seq / options_.every_commands + 1) * options_.every_commands;
+  {
+    std::lock_guard lock(mutex_);
+    pending_views_ = PendingViews{seq, format_version, std::move(blob), capture_ns};
+  }
+  cv_.notify_all();
+}
+
 void SnapshotTaker::flush() {
   std::unique_lock lock(mutex_);
-  cv_.wait(lock, [&] { return !pending_ && !writing_; });
+  cv_.wait(lock, [&] { return !pending_ && !pending_views_ && !writing_; });
 }
 
 void SnapshotTaker::writer_loop() {
   pthread_setname_np(pthread_self(), "qd-snapshot");
-  std::optional<SnapshotStore> store;
+  std::optional<SnapshotStore> engine_store, views_store;
   for (;;) {
-    Pending p;
+    std::optional<Pending> engine;
+    std::optional<PendingViews> views;
     {
       std::unique_lock lock(mutex_);
-      cv_.wait(lock, [&] { return pending_ || stopping_; });
-      if (!pending_) return;
-      p = std::move(*pending_);
-      pending_.reset();
+      cv_.wait(lock, [&] { return pending_ || pending_views_ || stopping_; });
+      if (!pending_ && !pending_views_) return;
+      engine.swap(pending_);
+      views.swap(pending_views_);
       writing_ = true;
     }
-    std::string error;
-    size_t bytes = 0;
-    try {
-      const std::string blob = encode_captured(std::move(p.state));
-      bytes = blob.size();
-      if (!store) store.emplace(path_, journal_id_);
-      store->write(blob, wall_now());
-      store->prune(options_.keep);
-    } catch (const std::exception& e) {
-      error = e.what();  // a failed snapshot costs restart time only: the journal is the record
-    }
-    if (options_.on_written) options_.on_written(p.seq, bytes, p.capture_ns, error);
+    if (engine) store_engine(std::move(*engine), engine_store);
+    if (views) store_views(std::move(*views), views_store);
     {
       std::lock_guard lock(mutex_);
       writing_ = false;
     }
     cv_.notify_all();
   }
+}
+
+void SnapshotTaker::store_engine(Pending p, std::optional<SnapshotStore>& store) {
+  std::string error;
+  size_t bytes = 0;
+  try {
+    const std::string blob = encode_captured(std::move(p.state));
+    bytes = blob.size();
+    if (!store) store.emplace(path_, journal_id_, SnapshotKind::engine);
+    store->write(blob, wall_now());
+    store->prune(options_.keep);
+  } catch (const std::exception& e) {
+    error = e.what();  // a failed snapshot costs restart time only: the journal is the record
+  }
+  if (options_.on_written)
+    options_.on_written(SnapshotKind::engine, p.seq, bytes, p.capture_ns, error);
+}
+
+void SnapshotTaker::store_views(PendingViews p, std::optional<SnapshotStore>& store) {
+  std::string error;
+  try {
+    if (!store) store.emplace(path_, journal_id_, SnapshotKind::views);
+    store->write(p.seq, p.format_version, p.blob, wall_now());
+    store->prune(options_.keep);
+  } catch (const std::exception& e) {
+    error = e.what();  // as above: only the edges' part of the restart gets longer
+  }
+  if (options_.on_written)
+    options_.on_written(SnapshotKind::views, p.seq, p.blob.size(), p.capture_ns, error);
 }
 
 }  // namespace qd

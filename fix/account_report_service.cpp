@@ -432,4 +432,30 @@ void AccountReportService::push_updates(const std::set<AccountId>& positions,
   }
 }
 
+void AccountReportService::save_view(ByteWriter& out) const {
+  std::lock_guard lock(mu_);
+  out(uint64_t(funding_.size()));
+  for (const auto& [key, total] : funding_) {
+    out(key.first);
+    out(key.second);
+    out(total);
+  }
+}
+
+void AccountReportService::restore_view(ByteReader& in) {
+  std::map<std::pair<AccountId, MarketId>, Quote> funding;
+  uint64_t n = 0;
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::pair<AccountId, MarketId> key;
+    Quote total;
+    in(key.first);
+    in(key.second);
+    in(total);
+    funding.emplace(key, total);
+  }
+  std::lock_guard lock(mu_);
+  funding_ = std::move(funding);
+}
+
 }  // namespace qd::fix

@@ -45,6 +45,8 @@ class AccountReportService final : public GatewayService {
   bool permitted(SessionRole role, std::string_view msg_type) const override;
   void on_request(const FIX::Message& msg, SessionHandle& session) override;
   void on_events(std::span<const Event> events, bool live) override;
+  void save_view(ByteWriter& out) const override;
+  void restore_view(ByteReader& in) override;
   void start() override;
   void stop() override;
   void on_logout(SessionHandle& session) override;

@@ -1,6 +1,8 @@
 #include "fix/depth_book.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "risk/account.hpp"
 
@@ -170,6 +172,152 @@ std::vector<MarketId> DepthBook::take_dirty() {
     out.push_back(m);
   }
   return out;
+}
+
+}  // namespace qd::fix
+
+namespace qd::fix {
+
+namespace {
+
+template <class T>
+void put_optional(ByteWriter& out, const std::optional<T>& v) {
+  out(v.has_value());
+  if (v) out(*v);
+}
+
+template <class T>
+void get_optional(ByteReader& in, std::optional<T>& v) {
+  bool has = false;
+  in(has);
+  v.reset();
+  if (has) in(v.emplace());
+}
+
+void put_trade(ByteWriter& out, const DepthTrade& t) {
+  out(t.market);
+  out(t.trade_id);
+  out(t.price);
+  out(t.qty);
+  out(t.aggressor);
+  out(t.ts);
+}
+
+void get_trade(ByteReader& in, DepthTrade& t) {
+  in(t.market);
+  in(t.trade_id);
+  in(t.price);
+  in(t.qty);
+  in(t.aggressor);
+  in(t.ts);
+}
+
+template <class Levels>
+void put_levels(ByteWriter& out, const Levels& levels) {
+  out(uint64_t(levels.size()));
+  for (const auto& [price, agg] : levels) {
+    out(price);
+    out(agg.qty);
+    out(agg.orders);
+  }
+}
+
+template <class Levels>
+void get_levels(ByteReader& in, Levels& levels) {
+  uint64_t n = 0;
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t price = 0;
+    typename Levels::mapped_type agg;
+    in(price);
+    in(agg.qty);
+    in(agg.orders);
+    levels.emplace(price, agg);
+  }
+}
+
+}  // namespace
+
+void DepthBook::save(ByteWriter& out) const {
+  out(uint64_t(markets_.size()));
+  for (const Market& m : markets_) {
+    put_levels(out, m.bids);
+    put_levels(out, m.asks);
+    put_optional(out, m.stats.oracle);
+    put_optional(out, m.stats.mark);
+    put_optional(out, m.stats.funding_rate);
+    out(m.stats.funding_ts);
+    put_optional(out, m.stats.open_interest);
+    out(m.stats.last_trade.has_value());
+    if (m.stats.last_trade) put_trade(out, *m.stats.last_trade);
+  }
+  std::vector<OrderId> ids;
+  ids.reserve(orders_.size());
+  for (const auto& [id, unused] : orders_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  out(uint64_t(ids.size()));
+  for (OrderId id : ids) {
+    const Tracked& t = orders_.at(id);
+    out(id);
+    out(t.market);
+    out(t.side);
+    out(t.price);
+    out(t.resting);
+    out(t.active);
+  }
+  out(uint64_t(positions_.size()));
+  for (const auto& [key, base] : positions_) {
+    out(key.first);
+    out(key.second);
+    out(base);
+  }
+  for (int64_t oi : long_oi_) out(oi);
+}
+
+void DepthBook::restore(ByteReader& in) {
+  uint64_t n = 0;
+  in(n);
+  if (n != markets_.size()) {
+    throw std::runtime_error("depth book of " + std::to_string(n) + " markets, configured " +
+                             std::to_string(markets_.size()));
+  }
+  DepthBook b(markets_.size());
+  for (Market& m : b.markets_) {
+    get_levels(in, m.bids);
+    get_levels(in, m.asks);
+    get_optional(in, m.stats.oracle);
+    get_optional(in, m.stats.mark);
+    get_optional(in, m.stats.funding_rate);
+    in(m.stats.funding_ts);
+    get_optional(in, m.stats.open_interest);
+    bool has_trade = false;
+    in(has_trade);
+    if (has_trade) get_trade(in, m.stats.last_trade.emplace());
+    m.dirty = true;
+  }
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    OrderId id = 0;
+    Tracked t;
+    in(id);
+    in(t.market);
+    in(t.side);
+    in(t.price);
+    in(t.resting);
+    in(t.active);
+    b.orders_.emplace(id, t);
+  }
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::pair<MarketId, AccountId> key;
+    int64_t base = 0;
+    in(key.first);
+    in(key.second);
+    in(base);
+    b.positions_.emplace(key, base);
+  }
+  for (int64_t& oi : b.long_oi_) in(oi);
+  *this = std::move(b);
 }
 
 }  // namespace qd::fix

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/serialization.hpp"
 
 namespace qd::fix {
 
@@ -83,6 +84,14 @@ class DepthBook {
 
   /// Orders currently tracked (resting or waiting for a trigger).
   size_t tracked_orders() const { return orders_.size(); }
+
+  /// The book as bytes, keys in order, so equal books give equal bytes (restart snapshots).
+  /// Trades not yet taken and the dirty marks are not part of it: a restored book has no trades
+  /// to print and every market dirty (published afresh).
+  void save(ByteWriter& out) const;
+  /// Replaces this book with one saved by save() for the same number of markets. Throws
+  /// std::runtime_error on malformed input and then leaves this book unchanged.
+  void restore(ByteReader& in);
 
  private:
   struct Tracked {

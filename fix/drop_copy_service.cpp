@@ -477,4 +477,16 @@ void DropCopyService::run(Lane& l) {
   persist(l, true);
 }
 
+void DropCopyService::save_view(ByteWriter& out) const {
+  std::lock_guard lock(published_mu_);
+  out(last_published_);
+}
+
+void DropCopyService::restore_view(ByteReader& in) {
+  ExecId last{0, 0};
+  in(last);
+  std::lock_guard lock(published_mu_);
+  last_published_ = last;
+}
+
 }  // namespace qd::fix

@@ -66,6 +66,8 @@ class DropCopyService final : public GatewayService {
   /// "<seq>.<index>" or "0".
   void on_request(const FIX::Message& msg, SessionHandle& session) override;
   void on_events(std::span<const Event> events, bool live) override;
+  void save_view(ByteWriter& out) const override;
+  void restore_view(ByteReader& in) override;
   void start() override;
   void stop() override;
   void on_logon(SessionHandle& session) override;
@@ -99,7 +101,7 @@ class DropCopyService final : public GatewayService {
   DropCopyOptions options_;
   std::unique_ptr<CursorStore> store_;
   std::vector<std::unique_ptr<Lane>> lanes_;
-  std::mutex published_mu_;
+  mutable std::mutex published_mu_;
   ExecId last_published_{0, 0};  ///< under published_mu_: the last event on_events saw
   bool started_ = false;
   std::atomic<uint64_t> live_sent_{0};

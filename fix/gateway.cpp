@@ -408,4 +408,23 @@ void Gateway::route(const Event& e) {
   to_account(origin.account, own);
 }
 
+void Gateway::save_views(ByteWriter& out) const {
+  std::lock_guard lock(view_mu_);
+  view_.save(out);
+  for (const auto& service : services_) service->save_view(out);
+}
+
+void Gateway::restore_views(ByteReader& in) {
+  std::lock_guard lock(view_mu_);
+  view_.restore(in);
+  for (auto& service : services_) service->restore_view(in);
+}
+
+bool Gateway::outbound_settled() const {
+  for (const auto& s : sessions_) {
+    if (s->config.role == SessionRole::order_entry && !s->outbox.idle()) return false;
+  }
+  return true;
+}
+
 }  // namespace qd::fix

@@ -105,6 +105,16 @@ class Gateway : public FIX::Application, public EventListener {
   /// Committed events, in sequence order (EventListener).
   void on_events(std::span<const Event> events) override;
 
+  /// The views on_events built (the order view, then each service's in the order added), for
+  /// restart snapshots: on the publisher thread between batches.
+  void save_views(ByteWriter& out) const;
+  /// Before any event: replaces the views with saved ones. Throws std::runtime_error on
+  /// malformed input.
+  void restore_views(ByteReader& in);
+  /// True when every order-entry session's outbox has handed everything to QuickFIX (none is
+  /// held for crash recovery): views saved now leave crash recovery nothing to find before them.
+  bool outbound_settled() const;
+
   /// The session number (SessionId) commands from this desk carry: 1-based position in
   /// VenueConfig::sessions; 0 when unknown.
   SessionId session_number(std::string_view sender_comp_id) const;

@@ -16,6 +16,7 @@
 #include "app/config/venue_config.hpp"
 #include "core/event.hpp"
 #include "core/ids.hpp"
+#include "core/serialization.hpp"
 #include "fix/directory.hpp"
 #include "fix/outbox.hpp"
 #include "fix/quickfix.hpp"
@@ -58,6 +59,13 @@ class GatewayService {
   /// Committed events in sequence order. `live` is false while the journal is replayed before
   /// the gateway starts: rebuild state only, send nothing.
   virtual void on_events(std::span<const Event> events, bool live) = 0;
+
+  /// What on_events built, for restart snapshots (app/gateway/venue_views.hpp): save_view on the
+  /// publisher thread between batches, restore_view before any event. A service whose state is
+  /// not built from events writes and reads nothing. restore_view throws std::runtime_error on
+  /// malformed input.
+  virtual void save_view(ByteWriter&) const {}
+  virtual void restore_view(ByteReader&) {}
 
   /// Called by Gateway::start() before the listeners bind, and by stop() after they close.
   virtual void start() {}

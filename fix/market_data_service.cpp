@@ -311,4 +311,14 @@ void MarketDataService::run() {
   }
 }
 
+void MarketDataService::save_view(ByteWriter& out) const {
+  std::lock_guard lock(book_mu_);
+  book_.save(out);
+}
+
+void MarketDataService::restore_view(ByteReader& in) {
+  std::lock_guard lock(book_mu_);
+  book_.restore(in);
+}
+
 }  // namespace qd::fix

@@ -67,6 +67,8 @@ class MarketDataService : public GatewayService {
   bool permitted(SessionRole role, std::string_view msg_type) const override;
   void on_request(const FIX::Message& msg, SessionHandle& session) override;
   void on_events(std::span<const Event> events, bool live) override;
+  void save_view(ByteWriter& out) const override;
+  void restore_view(ByteReader& in) override;
   void start() override;
   void stop() override;
   void on_logon(SessionHandle& session) override;
@@ -115,7 +117,7 @@ class MarketDataService : public GatewayService {
   MarketDataOptions options_;
   std::shared_ptr<Shared> shared_;
 
-  std::mutex book_mu_;  ///< the publisher thread's lock: book_ only
+  mutable std::mutex book_mu_;  ///< the publisher thread's lock: book_ only
   DepthBook book_;
 
   mutable std::mutex subs_mu_;         ///< images_, sessions_, stats_; taken before book_mu_

@@ -1,5 +1,6 @@
 #include "fix/order_view.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace qd::fix {
@@ -143,6 +144,78 @@ void OrderView::apply(const Event& e) {
         }
       },
       e.body);
+}
+
+namespace {
+
+/// The keys of a hash map in order: saved bytes must not depend on hashing.
+template <class Map>
+std::vector<typename Map::const_iterator> sorted(const Map& m) {
+  std::vector<typename Map::const_iterator> out;
+  out.reserve(m.size());
+  for (auto it = m.begin(); it != m.end(); ++it) out.push_back(it);
+  std::sort(out.begin(), out.end(), [](auto a, auto b) { return a->first < b->first; });
+  return out;
+}
+
+}  // namespace
+
+void OrderView::save(ByteWriter& out) const {
+  out(day_);
+  out(last_applied_);
+  out(uint64_t(orders_.size()));
+  for (auto it : sorted(orders_)) {
+    out(it->first);
+    out(it->second.state);
+    out(it->second.last_ts);
+    out(it->second.last_exec);
+  }
+  out(uint64_t(by_client_id_.size()));
+  for (auto it : sorted(by_client_id_)) {
+    out(it->first);
+    out(it->second);
+  }
+  out(uint64_t(used_.size()));
+  for (auto it : sorted(used_)) {
+    out(it->first);
+    out(it->second);
+  }
+}
+
+void OrderView::restore(ByteReader& in) {
+  OrderView v;
+  in(v.day_);
+  in(v.last_applied_);
+  uint64_t n = 0;
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    OrderId id = 0;
+    Order o;
+    in(id);
+    in(o.state);
+    in(o.last_ts);
+    in(o.last_exec);
+    if (is_open(o.state.status)) v.open_by_session_[o.state.origin.session][id] = true;
+    v.orders_.emplace(id, std::move(o));
+  }
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string k;
+    OrderId id = 0;
+    in(k);
+    in(id);
+    v.by_client_id_.emplace(std::move(k), id);
+  }
+  in(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string k;
+    int64_t day = 0;
+    in(k);
+    in(day);
+    v.used_.emplace(std::move(k), day);
+  }
+  v.in_flight_ = std::move(in_flight_);
+  *this = std::move(v);
 }
 
 }  // namespace qd::fix

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/serialization.hpp"
 
 namespace qd::fix {
 
@@ -61,6 +62,13 @@ class OrderView {
   bool in_flight(SessionId session, std::string_view client_id) const;
 
   size_t size() const { return orders_.size(); }
+
+  /// The view as bytes, keys in order, so equal views give equal bytes (restart snapshots,
+  /// app/gateway/venue_views.hpp). Reservations in flight are not part of it.
+  void save(ByteWriter& out) const;
+  /// Replaces this view with one saved by save(). Throws std::runtime_error on malformed input
+  /// and then leaves this view unchanged.
+  void restore(ByteReader& in);
 
  private:
   static std::string key(SessionId session, std::string_view client_id);

@@ -63,6 +63,11 @@ void Outbox::flush() {
   idle_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || held_ || !thread_.joinable(); });
 }
 
+bool Outbox::idle() const {
+  std::lock_guard lock(mu_);
+  return queue_.empty() && !busy_ && !held_;
+}
+
 void Outbox::hold() {
   std::lock_guard lock(mu_);
   held_ = true;

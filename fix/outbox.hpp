@@ -47,6 +47,9 @@ class Outbox {
   /// the outbox is held.
   void flush();
 
+  /// True when everything queued was handed to QuickFIX and the outbox is not held.
+  bool idle() const;
+
   uint64_t sent() const;
   uint64_t failed() const;
 

@@ -1,6 +1,8 @@
 #include "fix/reference_data_service.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "core/decimal.hpp"
 #include "fix/fix_time.hpp"
@@ -232,6 +234,25 @@ std::optional<MarketStatus> ReferenceDataService::status(MarketId market) const 
 size_t ReferenceDataService::subscriptions() const {
   std::lock_guard lock(mu_);
   return subscriptions_.size();
+}
+
+void ReferenceDataService::save_view(ByteWriter& out) const {
+  std::lock_guard lock(mu_);
+  out(uint64_t(status_.size()));
+  for (MarketStatus s : status_) out(s);
+}
+
+void ReferenceDataService::restore_view(ByteReader& in) {
+  uint64_t n = 0;
+  in(n);
+  std::lock_guard lock(mu_);
+  if (n != status_.size()) {
+    throw std::runtime_error("market status of " + std::to_string(n) + " markets, configured " +
+                             std::to_string(status_.size()));
+  }
+  std::vector<MarketStatus> status(n);
+  for (MarketStatus& s : status) in(s);
+  status_ = std::move(status);
 }
 
 }  // namespace qd::fix

@@ -51,6 +51,8 @@ class ReferenceDataService final : public GatewayService {
   bool permitted(SessionRole role, std::string_view msg_type) const override;
   void on_request(const FIX::Message& msg, SessionHandle& session) override;
   void on_events(std::span<const Event> events, bool live) override;
+  void save_view(ByteWriter& out) const override;
+  void restore_view(ByteReader& in) override;
   void on_logout(SessionHandle& session) override;
 
   /// The status the service holds for a market (config, then events); nullopt when unknown.

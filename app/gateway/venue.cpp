@@ -33,11 +33,12 @@ settlement::BridgeOptions settlement_options(const VenueConfig& c, metrics::Venu
   o.batch_max_fills = c.settlement.batch_max_fills;
   o.batch_max_delay_ms = c.settlement.batch_max_delay_ms;
   // Metrics: the backlog gauge, confirmed batches, and versions that failed or expired on chain.
-  o.on_status = [m, confirmed = uint64_t(0), failed = uint64_t(0), quarantines = uint64_t(0)](
-                    const settlement::SettlementStatus& s) mutable {
+  o.on_status = [m, confirmed = uint64_t(0), failed = uint64_t(0),
+                 quarantines = uint64_t(0)](const settlement::SettlementStatus& s) mutable {
     m->set_settlement_backlog(s.pending_batches, s.oldest_unsettled_ts);
     for (; confirmed < s.batches_confirmed; ++confirmed) m->count_settlement_batch(true);
-    for (; failed < s.versions_failed + s.versions_expired; ++failed) m->count_settlement_batch(false);
+    for (; failed < s.versions_failed + s.versions_expired; ++failed)
+      m->count_settlement_batch(false);
     m->set_settlement_quarantine(s.quarantined_now);
     for (; quarantines < s.quarantines; ++quarantines) m->count_settlement_quarantine();
   };
@@ -74,18 +75,21 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   if (config_.journal.snapshot_every_commands > 0) {
     SnapshotTakerOptions so;
     so.every_commands = config_.journal.snapshot_every_commands;
-    so.on_written = [](SeqNo seq, size_t bytes, int64_t capture_ns, const std::string& error) {
+    so.on_written = [](SnapshotKind kind, SeqNo seq, size_t bytes, int64_t capture_ns,
+                       const std::string& error) {
+      const char* what = kind == SnapshotKind::views ? "views" : "engine";
       if (error.empty()) {
-        spdlog::info("event=snapshot_written seq={} bytes={} capture_ms={:.1f}", seq, bytes,
-                     double(capture_ns) / 1e6);
+        spdlog::info("event=snapshot_written of={} seq={} bytes={} capture_ms={:.1f}", what, seq,
+                     bytes, double(capture_ns) / 1e6);
       } else {
-        spdlog::warn("event=snapshot_failed seq={} error=\"{}\"", seq, error);
+        spdlog::warn("event=snapshot_failed of={} seq={} error=\"{}\"", what, seq, error);
       }
     };
     snapshots_ = std::make_unique<SnapshotTaker>(*journal_, std::move(so));
     options.after_chunk = [s = snapshots_.get()](const Exchange& ex, SeqNo seq) {
       s->after_chunk(ex, seq);
     };
+    options.after_publish = [this](SeqNo seq) { save_views_if_due(seq); };
   }
   sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), std::move(options));
   const std::filesystem::path data_dir(config_.venue.data_dir);
@@ -115,8 +119,8 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   sequencer_->add_listener(gateway_.get());
   sequencer_->add_listener(metrics_.get());
   if (config_.settlement.enabled) {
-    settlement_ = std::make_unique<settlement::SettlementBridge>(
-        settlement_options(config_, metrics_.get()));
+    settlement_ =
+        std::make_unique<settlement::SettlementBridge>(settlement_options(config_, metrics_.get()));
     // Compliance sees settlement: each confirmed batch's fills go to the drop-copy sessions.
     settlement_drop_copy_ =
         std::make_unique<SettlementDropCopy>(drop_copy_service, gateway_->context().directory);
@@ -127,14 +131,21 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   // (against each session's message store) and sent after the desk's next Logon.
   gateway_->prepare_report_recovery();
   // Restart = the newest snapshot plus a replay of the commands after it (all of them without
-  // one): the edges rebuild their views from every event of history, sending nothing.
+  // one); the edges restore their newest views and are handed the events after them, sending
+  // nothing (app/gateway/venue_views.hpp).
+  const bool use_snapshots = config_.journal.snapshot_every_commands > 0;
+  if (use_snapshots) {
+    views_ = restore_newest_views(*journal_, config_, *gateway_, *metrics_);
+    for (const std::string& w : views_.warnings)
+      spdlog::warn("event=view_snapshot_skipped path={} reason=\"{}\"", config_.journal.path, w);
+  }
   recovery_ = recover_exchange(
       *journal_, *exchange_, exchange_spec_from(config_),
       [&](std::span<const Event> events) {
         gateway_->on_events(events);
         metrics_->on_replayed(events);
       },
-      config_.journal.snapshot_every_commands > 0);
+      use_snapshots, views_.seq);
   for (const std::string& w : recovery_.warnings)
     spdlog::warn("event=snapshot_skipped path={} reason=\"{}\"", config_.journal.path, w);
   replayed_.last_seq = recovery_.replay.last_seq;
@@ -142,14 +153,28 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   replayed_.events = recovery_.stored_events + recovery_.replay.events;
   spdlog::info(
       "event=journal_replayed path={} commands={} events={} last_seq={} snapshot_seq={} "
-      "snapshot_s={:.3f} stored_events={} stored_events_s={:.3f} replayed_commands={} "
-      "replay_s={:.3f}",
+      "snapshot_s={:.3f} views_seq={} views_s={:.3f} stored_events={} stored_events_s={:.3f} "
+      "replayed_commands={} replay_s={:.3f}",
       config_.journal.path, replayed_.commands, replayed_.events, replayed_.last_seq,
-      recovery_.snapshot_seq, recovery_.snapshot_seconds, recovery_.stored_events,
-      recovery_.stored_events_seconds, recovery_.replay.commands, recovery_.replay_seconds);
+      recovery_.snapshot_seq, recovery_.snapshot_seconds, views_.seq, views_.seconds,
+      recovery_.stored_events, recovery_.stored_events_seconds, recovery_.replay.commands,
+      recovery_.replay_seconds);
 }
 
-Venue::~Venue() { stop(); }
+void Venue::save_views_if_due(SeqNo seq) {
+  // Publisher thread. Not while a report may still be on its way to a message store: crash
+  // recovery must find every lost report after the views (venue_views.hpp); the next batch
+  // tries again.
+  if (!snapshots_->views_due(seq) || !gateway_->outbound_settled()) return;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string blob = save_venue_views(seq, config_, *gateway_, *metrics_);
+  const int64_t capture_ns = (std::chrono::steady_clock::now() - t0).count();
+  snapshots_->hand_over_views(seq, views_format_version, std::move(blob), capture_ns);
+}
+
+Venue::~Venue() {
+  stop();
+}
 
 namespace {
 TimestampNs wall_now() {
@@ -209,7 +234,7 @@ void Venue::stop() {
   if (!started_) return;
   started_ = false;
   if (settlement_) settlement_->stop();  // resumes from settlement.db at the next start
-  metrics_->stop();  // its sampler reads the engine: before the engine stops
+  metrics_->stop();                      // its sampler reads the engine: before the engine stops
   gateway_->stop();
   {
     std::lock_guard lock(keeper_mutex_);

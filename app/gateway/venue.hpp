@@ -4,8 +4,8 @@
 // as they come, risk, settlement, metrics and the admin socket). main() only parses arguments
 // and waits for signals.
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,6 +13,7 @@
 #include "app/config/venue_config.hpp"
 #include "app/gateway/exchange_spec_from.hpp"
 #include "app/gateway/settlement_drop_copy.hpp"
+#include "app/gateway/venue_views.hpp"
 #include "app/metrics/venue_metrics.hpp"
 #include "engine/exchange.hpp"
 #include "engine/replay.hpp"
@@ -25,7 +26,6 @@
 #include "settlement/bridge/settlement_bridge.hpp"
 
 namespace qd {
-
 
 class Venue {
  public:
@@ -43,6 +43,8 @@ class Venue {
   const ReplayStats& replayed() const { return replayed_; }
   /// How the restart went: the snapshot used (if any) and the time of each part.
   const RecoveryStats& recovery() const { return recovery_; }
+  /// The edges' views the restart restored (seq 0: none, every event was handed to them).
+  const ViewsRestore& views_restored() const { return views_; }
   Sequencer& sequencer() { return *sequencer_; }
   fix::Gateway& gateway() { return *gateway_; }
   /// The market data service (owned by the gateway); its stats and queue depths.
@@ -56,6 +58,8 @@ class Venue {
 
  private:
   void seed_new_journal();
+  /// Publisher thread, after each batch: saves the edges' views when due (venue_views.hpp).
+  void save_views_if_due(SeqNo seq);
   /// Markets whose oracle source is the admin have no feed: their last admin price is
   /// republished each second (a journaled reading), so it never goes stale while the admin
   /// leaves it alone.
@@ -74,6 +78,7 @@ class Venue {
   std::unique_ptr<settlement::SettlementBridge> settlement_;  // reads the journal file only
   ReplayStats replayed_;
   RecoveryStats recovery_;
+  ViewsRestore views_;
   bool started_ = false;
   std::thread oracle_keeper_;
   std::mutex keeper_mutex_;

@@ -376,6 +376,32 @@ void VenueMetrics::on_replayed(std::span<const Event> events) {
   }
 }
 
+void VenueMetrics::save_view(ByteWriter& out) const {
+  out(uint64_t(markets_.size()));
+  for (const auto& m : markets_) {
+    out(m->last_oracle_ns.load(std::memory_order_relaxed));
+    out(m->last_mark_ns.load(std::memory_order_relaxed));
+  }
+}
+
+void VenueMetrics::restore_view(ByteReader& in) {
+  uint64_t n = 0;
+  in(n);
+  if (n != markets_.size()) {
+    throw std::runtime_error("metrics of " + std::to_string(n) + " markets, configured " +
+                             std::to_string(markets_.size()));
+  }
+  std::vector<std::pair<int64_t, int64_t>> times(n);
+  for (auto& [oracle, mark] : times) {
+    in(oracle);
+    in(mark);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    markets_[i]->last_oracle_ns.store(times[i].first, std::memory_order_relaxed);
+    markets_[i]->last_mark_ns.store(times[i].second, std::memory_order_relaxed);
+  }
+}
+
 void VenueMetrics::on_events(std::span<const Event> events) {
   const int64_t now = wall_ns();
   for (const Event& e : events) {

@@ -35,6 +35,7 @@
 #include "app/config/venue_config.hpp"
 #include "app/metrics/atomic_histogram.hpp"
 #include "core/engine_ports.hpp"
+#include "core/serialization.hpp"
 
 namespace prometheus {
 class Exposer;
@@ -61,6 +62,11 @@ class VenueMetrics final : public EventListener {
   void on_commit(std::span<const Command> batch, int64_t commit_ns);
   /// Journal replay before start: remembers each market's last mark time; counts nothing.
   void on_replayed(std::span<const Event> events);
+  /// What on_replayed remembers (each market's last oracle and mark time), for restart
+  /// snapshots: save on the publisher thread, restore before any event. Counters are not part
+  /// of it: they start from zero with the process, as Prometheus expects.
+  void save_view(ByteWriter& out) const;
+  void restore_view(ByteReader& in);
   /// Committed events (EventListener, publisher thread).
   void on_events(std::span<const Event> events) override;
 

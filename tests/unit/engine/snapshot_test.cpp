@@ -225,6 +225,38 @@ TEST_F(SnapshotTest, RecoveryFeedsEdgesAllOfHistory) {
   EXPECT_EQ(exchange_state_hash(ex), exchange_state_hash(*s.exchange));
 }
 
+TEST_F(SnapshotTest, EdgesWithViewsOfTheirOwnGetExactlyTheEventsAfterThem) {
+  JournaledSession s(dir.file("journal.db"));
+  s.run(session_length);
+  // The engine restarts from the second newest snapshot, so a tail follows it.
+  const SeqNo snapshot = s.snapshots[s.snapshots.size() - 2];
+  open_snapshots(s.path).remove_after(snapshot);
+  SqliteJournal journal(s.path, JournalSync::normal);
+  ASSERT_LT(snapshot + 5, session_length);
+  // Views older than the engine's snapshot (stored events, then the tail), at it, newer than it
+  // (part of the replayed tail is theirs already), and at the end.
+  for (SeqNo views : {SeqNo(0), snapshot - 7, snapshot, snapshot + 5, session_length}) {
+    SCOPED_TRACE("views at seq " + std::to_string(views));
+    std::string expected;
+    uint64_t stored = 0;
+    journal.for_each_event_after(views, [&](const Event& e) {
+      expected += serialize(std::span<const Event>(&e, 1));
+      if (e.seq <= snapshot) ++stored;
+      return true;
+    });
+    Exchange ex(SnapshotSession::spec());
+    std::string seen;
+    const RecoveryStats r = recover_exchange(
+        journal, ex, SnapshotSession::spec(),
+        [&](std::span<const Event> e) { seen += serialize(e); }, true, views);
+    EXPECT_EQ(r.snapshot_seq, snapshot);
+    EXPECT_EQ(r.stored_events, stored);
+    EXPECT_TRUE(seen == expected)
+        << "the edges saw other events than the journal's after their views";
+    EXPECT_EQ(exchange_state_hash(ex), exchange_state_hash(*s.exchange));
+  }
+}
+
 TEST_F(SnapshotTest, CorruptedSnapshotFallsBackToOlderThenToFullReplay) {
   JournaledSession s(dir.file("journal.db"));
   s.run(session_length);

@@ -210,5 +210,52 @@ TEST(DepthBook, EventsOfUnknownMarketsAreIgnored) {
   EXPECT_TRUE(b.take_dirty().empty());
 }
 
+TEST(DepthBook, SavedAndRestoredItHasTheSameLevelsStatisticsAndFutureAsBefore) {
+  DepthBook b(2);
+  OrderState bid = order(1, Side::buy, 100, 5);
+  OrderState ask = order(2, Side::sell, 101, 3);
+  b.apply(ev(OrderAccepted{bid}, 1));
+  b.apply(ev(OrderAccepted{ask}, 2));
+  b.apply(ev(OrderAccepted{order(3, Side::buy, 99, 1)}, 3));
+  b.apply(ev(filled(bid, 2, Liquidity::maker, 2), 4));
+  b.apply(ev(MarkPriceSet{0, Price(100 * kPx)}, 5));
+  ByteWriter saved;
+  b.save(saved);
+
+  DepthBook r(2);
+  ByteReader in(saved.bytes());
+  r.restore(in);
+  EXPECT_TRUE(in.done());
+  ByteWriter again;
+  r.save(again);
+  EXPECT_EQ(again.bytes(), saved.bytes());
+  EXPECT_EQ(r.levels(0, Side::buy), b.levels(0, Side::buy));
+  EXPECT_EQ(r.levels(0, Side::sell), b.levels(0, Side::sell));
+  EXPECT_EQ(r.stats(0).mark, b.stats(0).mark);
+  EXPECT_EQ(r.stats(0).open_interest, b.stats(0).open_interest);
+  ASSERT_TRUE(r.stats(0).last_trade.has_value());
+  EXPECT_EQ(r.stats(0).last_trade->price, b.stats(0).last_trade->price);
+  EXPECT_EQ(r.tracked_orders(), 3u);
+  EXPECT_TRUE(r.take_trades().empty());  // trades before the save are not printed again
+  // The same events after the save move both books the same way.
+  OrderState rest = bid;
+  rest.leaves_qty = Qty(3 * kQty);
+  rest.cum_qty = Qty(2 * kQty);
+  for (DepthBook* x : {&b, &r}) x->apply(ev(canceled(rest), 6));
+  EXPECT_EQ(r.levels(0, Side::buy), b.levels(0, Side::buy));
+  EXPECT_EQ(r.levels(0, Side::buy), (std::vector<DepthLevel>{level(99, 1, 1)}));
+}
+
+TEST(DepthBook, ASaveOfAnotherMarketCountIsRefused) {
+  DepthBook b(2);
+  b.apply(ev(OrderAccepted{order(1, Side::buy, 100, 5)}, 1));
+  ByteWriter saved;
+  b.save(saved);
+  DepthBook r(3);
+  ByteReader in(saved.bytes());
+  EXPECT_THROW(r.restore(in), std::runtime_error);
+  EXPECT_EQ(r.tracked_orders(), 0u);
+}
+
 }  // namespace
 }  // namespace qd::fix

@@ -81,5 +81,49 @@ TEST(OrderView, AnEventSeenTwiceIsAppliedOnce) {
   EXPECT_EQ(v.find(1)->state.status, OrderStatus::canceled);
 }
 
+TEST(OrderView, SavedAndRestoredItAnswersAsBeforeAndSavesTheSameBytes) {
+  OrderView v;
+  v.apply(Event{1, 0, 10 * DAY + 5, OrderAccepted{state(1, 1, "open", OrderStatus::new_)}});
+  v.apply(Event{2, 0, 10 * DAY + 6, OrderAccepted{state(2, 2, "done", OrderStatus::new_)}});
+  v.apply(Event{3, 0, 10 * DAY + 7,
+                test::canceled(state(2, 2, "done", OrderStatus::canceled), CancelReason::admin)});
+  OrderState rejected = state(0, 1, "rej", OrderStatus::rejected);
+  v.apply(Event{4, 0, 10 * DAY + 8, test::rejected(rejected, RejectReason::invalid_price)});
+  ByteWriter saved;
+  v.save(saved);
+
+  OrderView r;
+  ByteReader in(saved.bytes());
+  r.restore(in);
+  EXPECT_TRUE(in.done());
+  ByteWriter again;
+  r.save(again);
+  EXPECT_EQ(again.bytes(), saved.bytes());
+  ASSERT_NE(r.find(2, "done"), nullptr);
+  EXPECT_EQ(r.find(2, "done")->state.status, OrderStatus::canceled);
+  EXPECT_EQ(r.open_orders(1, std::nullopt, std::nullopt).size(), 1u);
+  EXPECT_FALSE(r.has_open_orders(2));
+  EXPECT_EQ(r.reserve(1, "rej", 10), OrderView::Reservation::used);   // answered today
+  EXPECT_EQ(r.reserve(2, "done", 10), OrderView::Reservation::used);  // closed today
+  EXPECT_EQ(r.reserve(1, "open", 11), OrderView::Reservation::used);  // still resting
+  // An event the saved view already holds is not applied again.
+  r.apply(Event{2, 0, 10 * DAY + 6, OrderAccepted{state(2, 2, "done", OrderStatus::new_)}});
+  EXPECT_EQ(r.find(2)->state.status, OrderStatus::canceled);
+}
+
+TEST(OrderView, ATruncatedSaveIsRefusedAndLeavesTheViewAsItWas) {
+  OrderView v;
+  v.apply(Event{1, 0, 5, OrderAccepted{state(1, 1, "a", OrderStatus::new_)}});
+  ByteWriter saved;
+  v.save(saved);
+  OrderView r;
+  r.apply(Event{1, 0, 5, OrderAccepted{state(7, 3, "mine", OrderStatus::new_)}});
+  const std::string cut = saved.bytes().substr(0, saved.bytes().size() - 3);
+  ByteReader in(cut);
+  EXPECT_THROW(r.restore(in), std::runtime_error);
+  EXPECT_NE(r.find(3, "mine"), nullptr);
+  EXPECT_EQ(r.find(1, "a"), nullptr);
+}
+
 }  // namespace
 }  // namespace qd::fix

@@ -1,0 +1,109 @@
+// Restart from the edges' view snapshots (app/gateway/venue_views.hpp): the real venue saves its
+// views while desks trade; a restart restores the newest and hands the edges only the events
+// after it. The views it ends with must be byte for byte those of a restart that hands the edges
+// every event of history, and the desks must see the same answers.
+#include <gtest/gtest.h>
+
+#include "app/gateway/venue_views.hpp"
+#include "engine/snapshot_store.hpp"
+#include "tests/integration/fix/fix_harness.hpp"
+
+namespace qd::fix::test {
+namespace {
+
+/// The views a venue built from config and journal holds before it starts.
+std::string views_after_restart(const VenueConfig& config, SeqNo* views_seq) {
+  Venue venue(config);
+  *views_seq = venue.views_restored().seq;
+  return save_venue_views(0, config, venue.gateway(), venue.metrics());
+}
+
+size_t view_snapshots(VenueHarness& v) {
+  SqliteJournal journal(v.config().journal.path, JournalSync::normal);
+  SnapshotStore store(snapshot_path_for(journal.path()), journal.journal_id(), SnapshotKind::views);
+  return store.list().size();
+}
+
+class RestartViews : public ::testing::Test {
+ protected:
+  static void send(Initiator& i, FIX::Message m) {
+    if (!i.send(m)) throw std::runtime_error("not sent");
+  }
+  FIX::Message expect(Initiator& i, const std::string& cl, char exec_type) {
+    auto m = i.wait_for(er(cl, exec_type), 5s);
+    if (!m) throw std::runtime_error("no ExecutionReport " + cl + " 150=" + exec_type);
+    return *m;
+  }
+  static FIX::Message status(const std::string& cl, char side) {
+    FIX::Message h;
+    h.getHeader().setField(35, "H");
+    h.setField(11, cl);
+    h.setField(55, "BTC-PERP");
+    h.setField(54, std::string(1, side));
+    return h;
+  }
+};
+
+TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
+  VenueHarness v([](VenueConfig& c) { c.journal.snapshot_every_commands = 20; });
+  auto a = v.connect("DESK_A");
+  auto b = v.connect("DESK_B");
+  // Before the views snapshot: a trade, a cancel, an order left resting.
+  send(*a, limit("s1", '2', "1", "50000"));
+  expect(*a, "s1", '0');
+  send(*b, limit("b1", '1', "0.4", "50000"));
+  expect(*b, "b1", 'F');
+  send(*a, limit("c1", '1', "0.1", "40000"));
+  expect(*a, "c1", '0');
+  send(*a, cancel("x1", "c1", '1'));
+  expect(*a, "x1", '4');
+  send(*a, limit("keep", '1', "0.2", "41000"));
+  expect(*a, "keep", '0');
+  // Unfilled IOCs until the views were saved (each is a batch after which they may be).
+  for (int n = 0; view_snapshots(v) == 0; ++n) {
+    ASSERT_LT(n, 200) << "no view snapshot saved";
+    const std::string cl = "i" + std::to_string(n);
+    send(*a, limit(cl, '1', "0.1", "30000", '3'));
+    expect(*a, cl, '4');
+  }
+  // After it: the tail the edges get as events (the stops cancel both desks' resting orders).
+  send(*a, limit("t1", '1', "0.1", "49900"));
+  expect(*a, "t1", '0');
+  send(*b, limit("t2", '2', "0.1", "49900"));
+  expect(*b, "t2", 'F');
+  send(*b, limit("t3", '1', "0.3", "50000"));
+  expect(*b, "t3", 'F');
+  stop_all({a.get(), b.get()});
+  v.stop();
+
+  SeqNo from_views = 0, from_nothing = 0;
+  const std::string restored = views_after_restart(v.config(), &from_views);
+  VenueConfig no_snapshots = v.config();
+  no_snapshots.journal.snapshot_every_commands = 0;
+  const std::string replayed = views_after_restart(no_snapshots, &from_nothing);
+  EXPECT_GT(from_views, 20u);
+  EXPECT_EQ(from_nothing, 0u);
+  EXPECT_GT(restored.size(), 200u);
+  EXPECT_TRUE(restored == replayed)
+      << "views from the snapshot (" << restored.size() << " bytes) differ from a full replay's ("
+      << replayed.size() << " bytes)";
+
+  // What desks see after a restart from the views: ids of orders done before the snapshot are
+  // still used today, and their status is still answered.
+  v.start();
+  EXPECT_GT(v.venue().views_restored().seq, 20u);
+  a = v.connect("DESK_A");
+  b = v.connect("DESK_B");
+  send(*b, limit("b1", '1', "0.1", "30000"));
+  EXPECT_EQ(field(b->wait_for(er("b1", '8'), 5s).value(), 103), "6");
+  send(*a, status("x1", '1'));  // the order's ClOrdID since its cancel
+  EXPECT_EQ(field(expect(*a, "x1", 'I'), 39), "4");
+  send(*a, status("keep", '1'));
+  EXPECT_EQ(field(expect(*a, "keep", 'I'), 39), "4");  // canceled on DESK_A's disconnect
+  send(*a, status("s1", '2'));
+  EXPECT_EQ(field(expect(*a, "s1", 'I'), 14), "0.7");  // 0.4 before, 0.3 after the snapshot
+  stop_all({a.get(), b.get()});
+}
+
+}  // namespace
+}  // namespace qd::fix::test
