@@ -408,9 +408,9 @@ void Gateway::route(const Event& e) {
   to_account(origin.account, own);
 }
 
-void Gateway::save_views(ByteWriter& out) const {
+void Gateway::save_views(ByteWriter& out, bool canonical) const {
   std::lock_guard lock(view_mu_);
-  view_.save(out);
+  view_.save(out, canonical);
   for (const auto& service : services_) service->save_view(out);
 }
 

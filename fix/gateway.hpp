@@ -106,8 +106,9 @@ class Gateway : public FIX::Application, public EventListener {
   void on_events(std::span<const Event> events) override;
 
   /// The views on_events built (the order view, then each service's in the order added), for
-  /// restart snapshots: on the publisher thread between batches.
-  void save_views(ByteWriter& out) const;
+  /// restart snapshots: on the publisher thread between batches. `canonical`: equal views give
+  /// equal bytes (OrderView::save).
+  void save_views(ByteWriter& out, bool canonical = false) const;
   /// Before any event: replaces the views with saved ones. Throws std::runtime_error on
   /// malformed input.
   void restore_views(ByteReader& in);

@@ -148,35 +148,36 @@ void OrderView::apply(const Event& e) {
 
 namespace {
 
-/// The keys of a hash map in order: saved bytes must not depend on hashing.
+/// The entries of a hash map, by key when `canonical` (bytes that do not depend on hashing).
 template <class Map>
-std::vector<typename Map::const_iterator> sorted(const Map& m) {
+std::vector<typename Map::const_iterator> entries(const Map& m, bool canonical) {
   std::vector<typename Map::const_iterator> out;
   out.reserve(m.size());
   for (auto it = m.begin(); it != m.end(); ++it) out.push_back(it);
-  std::sort(out.begin(), out.end(), [](auto a, auto b) { return a->first < b->first; });
+  if (canonical)
+    std::sort(out.begin(), out.end(), [](auto a, auto b) { return a->first < b->first; });
   return out;
 }
 
 }  // namespace
 
-void OrderView::save(ByteWriter& out) const {
+void OrderView::save(ByteWriter& out, bool canonical) const {
   out(day_);
   out(last_applied_);
   out(uint64_t(orders_.size()));
-  for (auto it : sorted(orders_)) {
+  for (auto it : entries(orders_, canonical)) {
     out(it->first);
     out(it->second.state);
     out(it->second.last_ts);
     out(it->second.last_exec);
   }
   out(uint64_t(by_client_id_.size()));
-  for (auto it : sorted(by_client_id_)) {
+  for (auto it : entries(by_client_id_, canonical)) {
     out(it->first);
     out(it->second);
   }
   out(uint64_t(used_.size()));
-  for (auto it : sorted(used_)) {
+  for (auto it : entries(used_, canonical)) {
     out(it->first);
     out(it->second);
   }

@@ -39,11 +39,11 @@ void restore_blob(const std::string& blob, SeqNo seq, const VenueConfig& config,
 }  // namespace
 
 std::string save_venue_views(SeqNo seq, const VenueConfig& config, const fix::Gateway& gateway,
-                             const metrics::VenueMetrics& metrics) {
+                             const metrics::VenueMetrics& metrics, bool canonical) {
   ByteWriter out;
   out(seq);
   out(layout_of(config));
-  gateway.save_views(out);
+  gateway.save_views(out, canonical);
   metrics.save_view(out);
   return out.bytes();
 }

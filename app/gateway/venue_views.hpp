@@ -30,8 +30,9 @@ inline constexpr uint32_t views_format_version = 1;
 
 /// The edges' views as one blob: seq, the config's layout (markets and sessions), the gateway's
 /// views, the metrics'. Publisher thread, between batches (seq = the last event applied).
+/// `canonical`: equal views give equal bytes (slower; for comparisons).
 std::string save_venue_views(SeqNo seq, const VenueConfig& config, const fix::Gateway& gateway,
-                             const metrics::VenueMetrics& metrics);
+                             const metrics::VenueMetrics& metrics, bool canonical = false);
 
 struct ViewsRestore {
   SeqNo seq = 0;  ///< the views restored; 0 = none (the edges get every event)

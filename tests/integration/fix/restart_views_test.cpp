@@ -15,7 +15,7 @@ namespace {
 std::string views_after_restart(const VenueConfig& config, SeqNo* views_seq) {
   Venue venue(config);
   *views_seq = venue.views_restored().seq;
-  return save_venue_views(0, config, venue.gateway(), venue.metrics());
+  return save_venue_views(0, config, venue.gateway(), venue.metrics(), true);
 }
 
 size_t view_snapshots(VenueHarness& v) {
@@ -81,7 +81,7 @@ TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
   VenueConfig no_snapshots = v.config();
   no_snapshots.journal.snapshot_every_commands = 0;
   const std::string replayed = views_after_restart(no_snapshots, &from_nothing);
-  EXPECT_GT(from_views, 20u);
+  EXPECT_GE(from_views, 20u);
   EXPECT_EQ(from_nothing, 0u);
   EXPECT_GT(restored.size(), 200u);
   EXPECT_TRUE(restored == replayed)
@@ -91,7 +91,7 @@ TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
   // What desks see after a restart from the views: ids of orders done before the snapshot are
   // still used today, and their status is still answered.
   v.start();
-  EXPECT_GT(v.venue().views_restored().seq, 20u);
+  EXPECT_GE(v.venue().views_restored().seq, 20u);
   a = v.connect("DESK_A");
   b = v.connect("DESK_B");
   send(*b, limit("b1", '1', "0.1", "30000"));

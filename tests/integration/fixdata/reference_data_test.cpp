@@ -106,6 +106,11 @@ TEST(FixData, SecurityStatusOnRequestAndPushedOnHaltAndResume) {
   // 263=2 ends the subscription: the next halt is not pushed.
   FIX::Message end = status_request("ss1", "BTC-PERP", '2');
   a->send(end);
+  // 263=2 has no answer: one to a later request on the same session (handled in order on its
+  // connection thread) shows it was handled before the admin command races it.
+  FIX::Message probe = status_request("ss1b", "BTC-PERP", '0');
+  a->send(probe);
+  EXPECT_EQ(field(expect(*a, answer("f", 324, "ss1b"), "SecurityStatus"), 326), "17");
   venue.admin(SetMarketStatus{0, MarketStatus::closed});
   EXPECT_FALSE(a->wait_for(type_is("f"), 500ms));
   // A status request now reads the closed market.
