@@ -46,8 +46,12 @@ class RestartViews : public ::testing::Test {
 
 TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
   VenueHarness v([](VenueConfig& c) { c.journal.snapshot_every_commands = 20; });
-  auto a = v.connect("DESK_A");
-  auto b = v.connect("DESK_B");
+  // Stores of their own: after the restart the desks log on again where they left off.
+  InitiatorOptions desk_a = v.options("DESK_A"), desk_b = v.options("DESK_B");
+  desk_a.store_path = v.dir() + "/desk-a-store";
+  desk_b.store_path = v.dir() + "/desk-b-store";
+  auto a = v.connect(desk_a);
+  auto b = v.connect(desk_b);
   // Before the views snapshot: a trade, a cancel, an order left resting.
   send(*a, limit("s1", '2', "1", "50000"));
   expect(*a, "s1", '0');
@@ -92,8 +96,8 @@ TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
   // still used today, and their status is still answered.
   v.start();
   EXPECT_GE(v.venue().views_restored().seq, 20u);
-  a = v.connect("DESK_A");
-  b = v.connect("DESK_B");
+  a = v.connect(desk_a);
+  b = v.connect(desk_b);
   send(*b, limit("b1", '1', "0.1", "30000"));
   EXPECT_EQ(field(b->wait_for(er("b1", '8'), 5s).value(), 103), "6");
   send(*a, status("x1", '1'));  // the order's ClOrdID since its cancel
