@@ -166,9 +166,13 @@ SnapshotTaker::SnapshotTaker(const SqliteJournal& journal, SnapshotTakerOptions 
     : path_(snapshot_path_for(journal.path())),
       journal_id_(journal.journal_id()),
       options_(std::move(options)) {
-  if (options_.every_commands == 0) throw std::invalid_argument("snapshot interval must be > 0");
-  next_ = (journal.last_seq() / options_.every_commands + 1) * options_.every_commands;
-  next_views_ = next_;
+  if (options_.every_commands == 0 && options_.views_every_commands == 0)
+    throw std::invalid_argument("no snapshot interval: engine and views both 0");
+  const auto next_multiple = [&](uint64_t every) {
+    return every == 0 ? SeqNo(0) : (journal.last_seq() / every + 1) * every;
+  };
+  next_ = next_multiple(options_.every_commands);
+  next_views_ = next_multiple(options_.views_every_commands);
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -182,7 +186,7 @@ SnapshotTaker::~SnapshotTaker() {
 }
 
 void SnapshotTaker::after_chunk(const Exchange& exchange, SeqNo seq) {
-  if (seq < next_) return;
+  if (options_.every_commands == 0 || seq < next_) return;
   take(exchange, seq);
 }
 
@@ -190,7 +194,8 @@ void SnapshotTaker::take(const Exchange& exchange, SeqNo seq) {
   const auto t0 = std::chrono::steady_clock::now();
   Pending p{seq, capture_snapshot(exchange, seq), 0};
   p.capture_ns = (std::chrono::steady_clock::now() - t0).count();
-  next_ = (seq / options_.every_commands + 1) * options_.every_commands;
+  if (options_.every_commands > 0)
+    next_ = (seq / options_.every_commands + 1) * options_.every_commands;
   {
     std::lock_guard lock(mutex_);
     pending_ = std::move(p);  // replaces one the writer has not picked up yet
@@ -200,7 +205,8 @@ void SnapshotTaker::take(const Exchange& exchange, SeqNo seq) {
 
 void SnapshotTaker::hand_over_views(SeqNo seq, uint32_t format_version, std::string blob,
                                     int64_t capture_ns) {
-  next_views_ = (seq / options_.every_commands + 1) * options_.every_commands;
+  if (options_.views_every_commands > 0)
+    next_views_ = (seq / options_.views_every_commands + 1) * options_.views_every_commands;
   {
     std::lock_guard lock(mutex_);
     pending_views_ = PendingViews{seq, format_version, std::move(blob), capture_ns};

@@ -91,7 +91,8 @@ class SnapshotStore {
 };
 
 struct SnapshotTakerOptions {
-  uint64_t every_commands = 100'000;  ///< a snapshot when seq crosses a multiple of this (> 0)
+  uint64_t every_commands = 100'000;  ///< an engine snapshot when seq crosses a multiple; 0 = none
+  uint64_t views_every_commands = 0;  ///< the edges' views likewise (views_due); 0 = never
   size_t keep = 2;                    ///< snapshots kept: the newest, and older to fall back on
   /// Called on the writer thread after each attempt: the kind, seq, blob bytes, how long the
   /// engine (or publisher) thread spent copying the state (ns), and an error ("" = written).
@@ -119,9 +120,11 @@ class SnapshotTaker {
   void after_chunk(const Exchange& exchange, SeqNo seq);
   /// Engine thread: snapshot now, whatever the interval (operator request, tests).
   void take(const Exchange& exchange, SeqNo seq);
-  /// Publisher thread: true once seq has crossed the next multiple of every_commands since the
-  /// edges' views were last handed over.
-  bool views_due(SeqNo seq) const { return seq >= next_views_; }
+  /// Publisher thread: true once seq has crossed the next multiple of views_every_commands since
+  /// the edges' views were last handed over.
+  bool views_due(SeqNo seq) const {
+    return options_.views_every_commands > 0 && seq >= next_views_;
+  }
   /// Publisher thread: the edges' views serialized at seq (their format version), stored by the
   /// writer thread. One still waiting is replaced.
   void hand_over_views(SeqNo seq, uint32_t format_version, std::string blob, int64_t capture_ns);

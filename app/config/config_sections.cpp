@@ -79,6 +79,11 @@ void parse_journal(const ConfigNode& n, JournalConfig& j, ConfigErrors& errors) 
   if (r.integer_as("snapshot_every_commands", j.snapshot_every_commands, 0, 1'000'000'000) &&
       j.snapshot_every_commands > 0 && j.snapshot_every_commands < 1000)
     r.error("snapshot_every_commands", "must be 0 (off) or at least 1000");
+  // Saving the views pauses the publisher: not more often than 1000 commands either.
+  if (r.integer_as("view_snapshot_every_commands", j.view_snapshot_every_commands, 0,
+                   1'000'000'000) &&
+      j.view_snapshot_every_commands > 0 && j.view_snapshot_every_commands < 1000)
+    r.error("view_snapshot_every_commands", "must be 0 (off) or at least 1000");
   r.finish();
 }
 

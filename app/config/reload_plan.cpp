@@ -174,6 +174,8 @@ std::vector<Field> global_fields(const VenueConfig& c) {
       {"journal.batch_max_commands", num(c.journal.batch_max_commands), A::restart},
       {"journal.batch_max_delay_us", num(c.journal.batch_max_delay_us), A::restart},
       {"journal.snapshot_every_commands", num(c.journal.snapshot_every_commands), A::restart},
+      {"journal.view_snapshot_every_commands", num(c.journal.view_snapshot_every_commands),
+       A::restart},
       {"risk.insurance_fund", to_string(r.insurance_fund), A::no_effect},
       {"risk.liquidation_fee_pct", pct(r.liquidation_fee_bps), A::live},
       {"risk.liquidation_buffer_pct", pct(r.liquidation_buffer_bps), A::live},
@@ -209,8 +211,7 @@ std::vector<Field> global_fields(const VenueConfig& c) {
       {"logging.max_size_mb", num(c.logging.max_size_mb), A::restart},
       {"logging.max_files", num(c.logging.max_files), A::restart},
       {"market_data.max_depth", num(c.market_data.max_depth), A::restart},
-      {"market_data.conflation_interval_ms", num(c.market_data.conflation_interval_ms),
-       A::restart},
+      {"market_data.conflation_interval_ms", num(c.market_data.conflation_interval_ms), A::restart},
       {"market_data.session_queue_limit", num(c.market_data.session_queue_limit), A::restart},
       {"market_data.max_subscriptions", num(c.market_data.max_subscriptions), A::restart},
   };
@@ -301,8 +302,8 @@ ReloadPlan diff_for_reload(const VenueConfig& a, const VenueConfig& b) {
   diff_list(
       a.sessions, b.sessions, pair, "sessions", plan,
       [&](const SessionConfig& s) {
-        add(A::restart, "sessions[" + pair(s) +
-                            "] removed (to stop it now, set enabled: false and reload)");
+        add(A::restart,
+            "sessions[" + pair(s) + "] removed (to stop it now, set enabled: false and reload)");
       },
       [&](const SessionConfig& s) {
         add(A::restart, "sessions[" + pair(s) +

@@ -68,6 +68,10 @@ struct JournalConfig {
   /// An engine snapshot in the journal every this many commands, so a restart replays only the
   /// commands after the newest one. 0 = off (restart replays everything); else 1000..1e9.
   uint64_t snapshot_every_commands = 100'000;
+  /// The edges' views (order view, market data, ...) saved every this many commands, so a
+  /// restart hands the edges only the events after them. Saving pauses the event publisher for
+  /// a time proportional to the orders of today and yesterday. 0 = off; else 1000..1e9.
+  uint64_t view_snapshot_every_commands = 0;
 };
 
 enum class OracleSource : uint8_t {
@@ -147,9 +151,12 @@ enum class SessionRole : uint8_t {
 
 inline const char* to_string(SessionRole r) {
   switch (r) {
-    case SessionRole::order_entry: return "order_entry";
-    case SessionRole::drop_copy: return "drop_copy";
-    case SessionRole::market_data: return "market_data";
+    case SessionRole::order_entry:
+      return "order_entry";
+    case SessionRole::drop_copy:
+      return "drop_copy";
+    case SessionRole::market_data:
+      return "market_data";
   }
   return "unknown";
 }
@@ -235,8 +242,8 @@ struct SessionConfig {
   /// Inbound limit; always set for order_entry and market_data (defaults when absent),
   /// never for drop_copy.
   std::optional<ThrottleConfig> throttle;
-  bool cancel_on_disconnect = false;   ///< order_entry only; default true there
-  bool allow_market_data = false;      ///< order_entry only: may also send MarketDataRequest
+  bool cancel_on_disconnect = false;  ///< order_entry only; default true there
+  bool allow_market_data = false;     ///< order_entry only: may also send MarketDataRequest
   /// drop_copy only: fills as TradeCaptureReport (AE) instead of ExecutionReport F
   bool trade_capture_reports = false;
   bool enabled = true;  ///< false: logons refused, existing session logged out (live)

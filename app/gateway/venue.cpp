@@ -72,9 +72,11 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   options.on_commit = [m = metrics_.get()](std::span<const Command> batch, int64_t commit_ns) {
     m->on_commit(batch, commit_ns);
   };
-  if (config_.journal.snapshot_every_commands > 0) {
+  const JournalConfig& jc = config_.journal;
+  if (jc.snapshot_every_commands > 0 || jc.view_snapshot_every_commands > 0) {
     SnapshotTakerOptions so;
-    so.every_commands = config_.journal.snapshot_every_commands;
+    so.every_commands = jc.snapshot_every_commands;
+    so.views_every_commands = jc.view_snapshot_every_commands;
     so.on_written = [](SnapshotKind kind, SeqNo seq, size_t bytes, int64_t capture_ns,
                        const std::string& error) {
       const char* what = kind == SnapshotKind::views ? "views" : "engine";
@@ -86,10 +88,13 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
       }
     };
     snapshots_ = std::make_unique<SnapshotTaker>(*journal_, std::move(so));
-    options.after_chunk = [s = snapshots_.get()](const Exchange& ex, SeqNo seq) {
-      s->after_chunk(ex, seq);
-    };
-    options.after_publish = [this](SeqNo seq) { save_views_if_due(seq); };
+    if (jc.snapshot_every_commands > 0) {
+      options.after_chunk = [s = snapshots_.get()](const Exchange& ex, SeqNo seq) {
+        s->after_chunk(ex, seq);
+      };
+    }
+    if (jc.view_snapshot_every_commands > 0)
+      options.after_publish = [this](SeqNo seq) { save_views_if_due(seq); };
   }
   sequencer_ = std::make_unique<Sequencer>(*exchange_, journal_.get(), std::move(options));
   const std::filesystem::path data_dir(config_.venue.data_dir);
@@ -134,7 +139,7 @@ Venue::Venue(VenueConfig config) : config_(std::move(config)) {
   // one); the edges restore their newest views and are handed the events after them, sending
   // nothing (app/gateway/venue_views.hpp).
   const bool use_snapshots = config_.journal.snapshot_every_commands > 0;
-  if (use_snapshots) {
+  if (config_.journal.view_snapshot_every_commands > 0) {
     views_ = restore_newest_views(*journal_, config_, *gateway_, *metrics_);
     for (const std::string& w : views_.warnings)
       spdlog::warn("event=view_snapshot_skipped path={} reason=\"{}\"", config_.journal.path, w);

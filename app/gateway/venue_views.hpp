@@ -2,7 +2,7 @@
 // The edges' views in restart snapshots. The gateway's order view, each service's state built
 // from events (market data book and statistics, market status, funding totals, drop copy's
 // last event) and the metrics' oracle times are saved together on the publisher thread, at
-// most once per journal.snapshot_every_commands, into the snapshot file's view_snapshots table
+// most once per journal.view_snapshot_every_commands, into the snapshot file's view_snapshots table
 // (engine/snapshot_store.hpp). At restart the newest usable one is restored before the replay,
 // and the edges are handed only the events after it: their part of the restart no longer grows
 // with history.

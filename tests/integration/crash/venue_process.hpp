@@ -91,6 +91,7 @@ journal:
   batch_max_commands: 256
   batch_max_delay_us: 500
   snapshot_every_commands: 1000  # the smallest allowed: later restarts start from snapshots
+  view_snapshot_every_commands: 1000
 markets:
   - symbol: "BTC-PERP"
     tick_size: "0.1"

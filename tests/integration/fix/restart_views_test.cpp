@@ -45,7 +45,10 @@ class RestartViews : public ::testing::Test {
 };
 
 TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
-  VenueHarness v([](VenueConfig& c) { c.journal.snapshot_every_commands = 20; });
+  VenueHarness v([](VenueConfig& c) {
+    c.journal.snapshot_every_commands = 20;
+    c.journal.view_snapshot_every_commands = 20;
+  });
   // Stores of their own: after the restart the desks log on again where they left off.
   InitiatorOptions desk_a = v.options("DESK_A"), desk_b = v.options("DESK_B");
   desk_a.store_path = v.dir() + "/desk-a-store";
@@ -84,6 +87,7 @@ TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
   const std::string restored = views_after_restart(v.config(), &from_views);
   VenueConfig no_snapshots = v.config();
   no_snapshots.journal.snapshot_every_commands = 0;
+  no_snapshots.journal.view_snapshot_every_commands = 0;
   const std::string replayed = views_after_restart(no_snapshots, &from_nothing);
   EXPECT_GE(from_views, 20u);
   EXPECT_EQ(from_nothing, 0u);

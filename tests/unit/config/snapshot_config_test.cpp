@@ -49,5 +49,25 @@ TEST(SnapshotConfig, ErrorsPointAtTheKey) {
   }
 }
 
+TEST(SnapshotConfig, ViewSnapshotsAreOffUnlessSetAndNotMoreOftenThan1000Commands) {
+  EXPECT_EQ(JournalConfig{}.view_snapshot_every_commands, 0u);
+  ConfigResult r = load_embedded_quickstart();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->journal.view_snapshot_every_commands, 1'000'000u);
+  std::string yaml(embedded_quickstart_yaml());
+  const std::string key = "view_snapshot_every_commands: 1000000";
+  const size_t at = yaml.find(key);
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, key.size(), "view_snapshot_every_commands: 10");
+  r = load_config_text(yaml, "s.yaml");
+  ASSERT_FALSE(r.has_value());
+  const int line = 1 + int(std::count(yaml.begin(), yaml.begin() + long(at), '\n'));
+  const std::string msg = r.errors().front().to_string();
+  EXPECT_EQ(
+      msg.rfind("s.yaml:" + std::to_string(line) + ":33: journal.view_snapshot_every_commands", 0),
+      0u)
+      << msg;
+}
+
 }  // namespace
 }  // namespace qd
