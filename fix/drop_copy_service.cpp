@@ -138,6 +138,10 @@ struct DropCopyService::Lane {
   /// under mu: the last event published before the Logon; catch-up copies up to it may have
   /// been sent before (PossResend), later ones are new.
   ExecId logon_mark{0, 0};
+  /// under mu: last_published_ when the Logon arrived (fromAdmin), before QuickFIX answers it:
+  /// the desk may send orders as soon as it has the answer, before on_logon runs, and their
+  /// copies are new, not resent.
+  std::optional<ExecId> logon_received_mark;
   bool stop = false;               ///< under mu
   std::atomic<uint64_t> epoch{0};  ///< bumped at every logon and logout
 
@@ -200,6 +204,10 @@ void DropCopyService::on_request(const FIX::Message& msg, SessionHandle& session
       throw FIX::RejectLogon("DropCopyResumeAfter (20031) must be an ExecID <seq>.<index> or 0");
   }
   std::lock_guard lock(l->mu);
+  {
+    std::lock_guard published(published_mu_);
+    l->logon_received_mark = last_published_;
+  }
   l->requested = requested;
   l->requested_reset =
       msg.isSetField(std_tag::ResetSeqNumFlag) && msg.getField(std_tag::ResetSeqNumFlag) == "Y";
@@ -214,7 +222,8 @@ void DropCopyService::on_logon(SessionHandle& session) {
     l->live.clear();
     l->queueing = true;  // before the catch-up reads the journal: the hand-over has no gap
     std::lock_guard published(published_mu_);
-    l->logon_mark = last_published_;
+    l->logon_mark = l->logon_received_mark.value_or(last_published_);
+    l->logon_received_mark.reset();
     l->need_catch_up = true;
   }
   l->cv.notify_all();
