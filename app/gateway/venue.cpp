@@ -204,28 +204,34 @@ void Venue::seed_new_journal() {
   }
 }
 
+void Venue::republish_admin_oracles() {
+  std::vector<std::pair<MarketId, Price>> prices;
+  sequencer_->run_on_engine([&](const Exchange& ex) {
+    if (!ex.risk()) return;
+    for (const MarketConfig& m : config_.markets) {
+      if (m.oracle.source != OracleSource::admin) continue;
+      const risk::MarketState* st = ex.risk()->market(m.id);
+      if (st && st->primary.has_reading && st->primary.last.price.raw > 0)
+        prices.emplace_back(m.id, st->primary.last.price);
+    }
+  });
+  for (const auto& [id, price] : prices)
+    sequencer_->try_submit(SetOraclePrice{id, price, Price(0), wall_now(), false});
+}
+
 void Venue::keep_admin_oracles_fresh() {
   std::unique_lock lock(keeper_mutex_);
-  while (!keeper_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return keeper_stop_; })) {
-    std::vector<std::pair<MarketId, Price>> prices;
-    sequencer_->run_on_engine([&](const Exchange& ex) {
-      if (!ex.risk()) return;
-      for (const MarketConfig& m : config_.markets) {
-        if (m.oracle.source != OracleSource::admin) continue;
-        const risk::MarketState* st = ex.risk()->market(m.id);
-        if (st && st->primary.has_reading && st->primary.last.price.raw > 0)
-          prices.emplace_back(m.id, st->primary.last.price);
-      }
-    });
-    for (const auto& [id, price] : prices)
-      sequencer_->try_submit(SetOraclePrice{id, price, Price(0), wall_now(), false});
-  }
+  while (!keeper_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return keeper_stop_; }))
+    republish_admin_oracles();
 }
 
 void Venue::start() {
   sequencer_->start();
   metrics_->start(*sequencer_, *gateway_);  // a busy metrics port stops us before desks connect
   if (replayed_.commands == 0) seed_new_journal();
+  // A restarted venue's last admin prices are as old as the journal's end: fresh again before
+  // the listeners accept a desk's first order, not a second later.
+  republish_admin_oracles();
   oracle_keeper_ = std::thread([this] { keep_admin_oracles_fresh(); });
   if (settlement_) settlement_->start();  // its own thread; set-up problems retried there
   gateway_->start();

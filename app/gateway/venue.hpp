@@ -64,6 +64,7 @@ class Venue {
   /// republished each second (a journaled reading), so it never goes stale while the admin
   /// leaves it alone.
   void keep_admin_oracles_fresh();
+  void republish_admin_oracles();  ///< each admin-priced market's last price, time now
 
   VenueConfig config_;
   std::unique_ptr<metrics::VenueMetrics> metrics_;  // outlives the sequencer that calls it

@@ -412,5 +412,22 @@ TEST(FixOrderEntry, SessionLevelPossDupOfAnOrderIsNotExecutedTwice) {
   EXPECT_EQ(v.gateway().stats().commands_submitted, 1u);
 }
 
+TEST(FixOrderEntry, AdminOraclesAreFreshTheMomentARestartedVenueTakesOrders) {
+  VenueHarness v([](VenueConfig& c) {
+    for (MarketConfig& m : c.markets) m.oracle.max_staleness_s = m.oracle.fill_staleness_s = 2;
+  });
+  v.stop();
+  std::this_thread::sleep_for(2500ms);  // the journal's last oracle readings are stale now
+  v.start();
+  auto a = v.connect("DESK_A");
+  FIX::Message m = limit("first", '1', "0.1", "49000");
+  a->send(m);
+  auto ack = a->wait_for(
+      [](const FIX::Message& r) { return field(r, 35) == "8" && field(r, 11) == "first"; }, 5s);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(field(*ack, 150), "0") << "first order after the restart: " << field(*ack, 58);
+  a->stop(true);
+}
+
 }  // namespace
 }  // namespace qd::fix::test
