@@ -219,6 +219,15 @@ void Venue::republish_admin_oracles() {
     sequencer_->try_submit(SetOraclePrice{id, price, Price(0), wall_now(), false});
 }
 
+void Venue::stop_keeper() {
+  {
+    std::lock_guard lock(keeper_mutex_);
+    keeper_stop_ = true;
+  }
+  keeper_cv_.notify_all();
+  if (oracle_keeper_.joinable()) oracle_keeper_.join();
+}
+
 void Venue::keep_admin_oracles_fresh() {
   std::unique_lock lock(keeper_mutex_);
   while (!keeper_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return keeper_stop_; }))
@@ -233,8 +242,18 @@ void Venue::start() {
   // the listeners accept a desk's first order, not a second later.
   republish_admin_oracles();
   oracle_keeper_ = std::thread([this] { keep_admin_oracles_fresh(); });
-  if (settlement_) settlement_->start();  // its own thread; set-up problems retried there
-  gateway_->start();
+  try {
+    if (settlement_) settlement_->start();  // its own thread; set-up problems retried there
+    gateway_->start();
+  } catch (...) {
+    // A listener that cannot start: undo what did, so the error reaches the caller (and the
+    // Venue can be destroyed) instead of a running thread ending the process.
+    stop_keeper();
+    if (settlement_) settlement_->stop();
+    metrics_->stop();
+    sequencer_->stop();
+    throw;
+  }
   started_ = true;
   spdlog::info("event=venue_started name=\"{}\" markets={} accounts={} sessions={}",
                config_.venue.name, config_.markets.size(), config_.accounts.size(),
@@ -247,12 +266,7 @@ void Venue::stop() {
   if (settlement_) settlement_->stop();  // resumes from settlement.db at the next start
   metrics_->stop();                      // its sampler reads the engine: before the engine stops
   gateway_->stop();
-  {
-    std::lock_guard lock(keeper_mutex_);
-    keeper_stop_ = true;
-  }
-  keeper_cv_.notify_all();
-  if (oracle_keeper_.joinable()) oracle_keeper_.join();
+  stop_keeper();
   sequencer_->stop();
   spdlog::info("event=venue_stopped last_seq={}", sequencer_->last_seq());
 }

@@ -65,6 +65,7 @@ class Venue {
   /// leaves it alone.
   void keep_admin_oracles_fresh();
   void republish_admin_oracles();  ///< each admin-priced market's last price, time now
+  void stop_keeper();
 
   VenueConfig config_;
   std::unique_ptr<metrics::VenueMetrics> metrics_;  // outlives the sequencer that calls it

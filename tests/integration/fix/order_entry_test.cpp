@@ -416,10 +416,12 @@ TEST(FixOrderEntry, AdminOraclesAreFreshTheMomentARestartedVenueTakesOrders) {
   VenueHarness v([](VenueConfig& c) {
     for (MarketConfig& m : c.markets) m.oracle.max_staleness_s = m.oracle.fill_staleness_s = 2;
   });
+  auto a = v.connect("DESK_A");
+  a->stop(true);
   v.stop();
   std::this_thread::sleep_for(2500ms);  // the journal's last oracle readings are stale now
   v.start();
-  auto a = v.connect("DESK_A");
+  a = v.connect("DESK_A");
   FIX::Message m = limit("first", '1', "0.1", "49000");
   a->send(m);
   auto ack = a->wait_for(
