@@ -44,22 +44,10 @@ SeqNo restore_newest(const SqliteJournal& journal, Exchange& exchange, const Exc
   remove_newer(journal, store, stats);
   for (const SnapshotInfo& info : store.list()) {
     const std::string name = "snapshot seq " + std::to_string(info.seq);
-    if (info.journal_id != journal.journal_id()) {
-      // A journal deleted, replaced or restored from a backup: the same seq is another state.
-      stats.warnings.push_back(name + " skipped: taken of another journal (journal_id " +
-                               info.journal_id + ", this journal's is " + journal.journal_id() +
-                               ")");
-      continue;
-    }
-    if (info.format_version != snapshot_format_version) {
-      stats.warnings.push_back(name + " skipped: format version " +
-                               std::to_string(info.format_version) + " is not the supported " +
-                               std::to_string(snapshot_format_version));
-      continue;
-    }
-    const std::optional<std::string> blob = store.read(info.seq);
-    if (!blob || blob->size() != info.byte_size || fnv1a(*blob) != info.state_hash) {
-      stats.warnings.push_back(name + " skipped: its blob does not match its recorded hash");
+    std::string why;
+    const std::optional<std::string> blob = store.read_usable(info, snapshot_format_version, why);
+    if (!blob) {
+      stats.warnings.push_back(name + " skipped: " + why);
       continue;
     }
     try {

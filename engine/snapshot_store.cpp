@@ -142,6 +142,28 @@ std::optional<std::string> SnapshotStore::read(SeqNo seq) const {
   return std::string(data ? data : "", size_t(sqlite3_column_bytes(s, 0)));
 }
 
+std::optional<std::string> SnapshotStore::read_usable(const SnapshotInfo& info,
+                                                      uint32_t format_version,
+                                                      std::string& why) const {
+  if (info.journal_id != journal_id_) {
+    // A journal deleted, replaced or restored from a backup: the same seq is another state.
+    why = "taken of another journal (journal_id " + info.journal_id + ", this journal's is " +
+          journal_id_ + ")";
+    return std::nullopt;
+  }
+  if (info.format_version != format_version) {
+    why = "format version " + std::to_string(info.format_version) + " is not the supported " +
+          std::to_string(format_version);
+    return std::nullopt;
+  }
+  std::optional<std::string> blob = read(info.seq);
+  if (!blob || blob->size() != info.byte_size || fnv1a(*blob) != info.state_hash) {
+    why = "its blob does not match its recorded hash";
+    return std::nullopt;
+  }
+  return blob;
+}
+
 int SnapshotStore::remove_after(SeqNo seq) {
   sqlite3_stmt* s = prepare("DELETE FROM {t} WHERE seq > ?");
   StmtGuard guard{s};

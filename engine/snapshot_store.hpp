@@ -70,6 +70,11 @@ class SnapshotStore {
   std::vector<SnapshotInfo> list() const;
   /// The blob of one snapshot; nullopt when there is none.
   std::optional<std::string> read(SeqNo seq) const;
+  /// The blob of a listed snapshot when it may be restored: taken of this store's journal,
+  /// written in `format_version`, and hashing to its recorded hash. Otherwise nullopt, with
+  /// `why` saying which check failed (for the skip warning).
+  std::optional<std::string> read_usable(const SnapshotInfo& info, uint32_t format_version,
+                                         std::string& why) const;
   /// Deletes snapshots taken after `seq`: state of commands whose commit never happened (the
   /// engine snapshots before the journal commits). Returns how many.
   int remove_after(SeqNo seq);

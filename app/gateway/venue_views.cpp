@@ -63,20 +63,10 @@ ViewsRestore restore_newest_views(const SqliteJournal& journal, const VenueConfi
   const std::string empty = save_venue_views(0, config, gateway, metrics);
   for (const SnapshotInfo& info : store.list()) {
     const std::string name = "view snapshot seq " + std::to_string(info.seq);
-    if (info.journal_id != journal.journal_id()) {
-      r.warnings.push_back(name + " skipped: taken of another journal (journal_id " +
-                           info.journal_id + ")");
-      continue;
-    }
-    if (info.format_version != views_format_version) {
-      r.warnings.push_back(name + " skipped: format version " +
-                           std::to_string(info.format_version) + " is not the supported " +
-                           std::to_string(views_format_version));
-      continue;
-    }
-    const std::optional<std::string> blob = store.read(info.seq);
-    if (!blob || blob->size() != info.byte_size || fnv1a(*blob) != info.state_hash) {
-      r.warnings.push_back(name + " skipped: its blob does not match its recorded hash");
+    std::string why;
+    const std::optional<std::string> blob = store.read_usable(info, views_format_version, why);
+    if (!blob) {
+      r.warnings.push_back(name + " skipped: " + why);
       continue;
     }
     try {
