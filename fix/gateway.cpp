@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "fix/append_file_store.hpp"
 #include "fix/fix_time.hpp"
 #include "fix/logon_auth.hpp"
 #include "fix/report_encoder.hpp"
@@ -180,7 +181,7 @@ void Gateway::start() {
           plan.listener->name, plan.listener->bind, plan.listener->port);
     Listener l;
     l.store = std::make_unique<GuardedStoreFactory>(
-        std::make_unique<FIX::FileStoreFactory>(plan.settings), guards);
+        std::make_unique<AppendFileStoreFactory>(plan.settings), guards);
     l.log = std::make_unique<GuardedLogFactory>(plan.settings, guards);
     if (plan.listener->tls) {
       l.acceptor =

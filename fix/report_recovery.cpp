@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "fix/append_file_store.hpp"
 #include "fix/gateway.hpp"
 #include "fix/session_settings_builder.hpp"
 
@@ -65,15 +66,10 @@ std::string body_text(const FIX::Message& m) {
 
 StoreCursor read_store_cursor(const std::string& store_path, const FIX::SessionID& session) {
   StoreCursor c;
-  // FileStore's own file naming: <path>/<BeginString>-<Sender>-<Target>[-<qualifier>].session.
-  std::string name = session.getBeginString().getString() + "-" +
-                     session.getSenderCompID().getString() + "-" +
-                     session.getTargetCompID().getString();
-  if (!session.getSessionQualifier().empty()) name += "-" + session.getSessionQualifier();
-  const std::filesystem::path dir(store_path.empty() ? "." : store_path);
-  if (!std::filesystem::exists(dir / (name + ".session"))) return c;  // never opened: nothing sent
+  if (!std::filesystem::exists(AppendFileStore::file_prefix(store_path, session) + ".session"))
+    return c;  // never opened: nothing sent
 
-  FIX::FileStore store(store_path, session);
+  AppendFileStore store(store_path, session);
   c.usable = true;
   const FIX::UtcTimeStamp created = store.getCreationTime();
   c.created_ns = TimestampNs(created.getTimeT()) * 1'000'000'000 + created.getNanosecond();

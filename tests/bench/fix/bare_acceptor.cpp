@@ -1,7 +1,8 @@
 // The yardstick for the gateway benchmark: a bare QuickFIX acceptor with the venue's settings
-// (file store, spec/FIX44-venue.xml, the same validation options, thread per connection) that
-// answers every NewOrderSingle with an ExecutionReport (150=0) from inside fromApp. No engine,
-// no journal, no authentication. Measure it and quantdesk with the same qd-client load.
+// (the venue's message store, spec/FIX44-venue.xml, the same validation options, thread per
+// connection) that answers every NewOrderSingle with an ExecutionReport (150=0) from inside
+// fromApp. No engine, no journal, no authentication. Measure it and quantdesk with the same
+// qd-client load.
 //
 //   qd-bench-fix-bare-acceptor --port 9878 --data-dir /tmp/bare --sender DESK_A [--sender ...]
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "fix/append_file_store.hpp"
 #include "fix/gateway.hpp"
 #include "fix/session_settings_builder.hpp"
 
@@ -84,7 +86,7 @@ int main(int argc, char** argv) {
 
   auto plans = qd::fix::build_session_settings(config, qd::fix::default_dictionary_path());
   BareApplication app;
-  FIX::FileStoreFactory store(plans[0].settings);
+  qd::fix::AppendFileStoreFactory store(plans[0].settings);
   FIX::ThreadedSocketAcceptor acceptor(app, store, plans[0].settings);
   acceptor.start();
   std::cerr << "bare acceptor on port " << listener.port << "\n";
