@@ -267,27 +267,33 @@ void SqliteJournal::write_event(const Event& e, std::string_view body) {
   sqlite3_reset(insert_event_);
 
   if (o && o->order_id != 0) {
-    Stmt u{upsert_order_};
-    u.i64(int64_t(o->order_id));
-    u.i64(o->origin.account);
-    u.i64(o->origin.session);
-    u.i64(o->market);
-    u.text(o->client_id.view());
-    u.text(to_string(o->side));
-    u.text(to_string(o->type));
-    u.text(to_string(o->tif));
-    u.i64(o->price.raw);
-    u.i64(o->stop_price.raw);
-    u.i64(o->order_qty.raw);
-    u.i64(o->leaves_qty.raw);
-    u.i64(o->cum_qty.raw);
-    u.i64(o->avg_price.raw);
-    u.text(to_string(o->status));
-    u.i64(int64_t(e.seq));
-    if (sqlite3_step(upsert_order_) != SQLITE_DONE)
-      throw std::runtime_error("journal " + path_ + ": " + sqlite3_errmsg(db_));
-    sqlite3_reset(upsert_order_);
+    auto [it, fresh] = order_update_at_.try_emplace(o->order_id, order_updates_.size());
+    if (fresh)
+      order_updates_.push_back(&e);
+    else
+      order_updates_[it->second] = &e;
   }
+}
+
+void SqliteJournal::write_order(const OrderState& o, SeqNo seq) {
+  Stmt u{upsert_order_};
+  u.i64(int64_t(o.order_id));
+  u.i64(o.origin.account);
+  u.i64(o.origin.session);
+  u.i64(o.market);
+  u.text(o.client_id.view());
+  u.text(to_string(o.side));
+  u.text(to_string(o.type));
+  u.text(to_string(o.tif));
+  u.i64(o.price.raw);
+  u.i64(o.stop_price.raw);
+  u.i64(o.order_qty.raw);
+  u.i64(o.leaves_qty.raw);
+  u.i64(o.cum_qty.raw);
+  u.i64(o.avg_price.raw);
+  u.text(to_string(o.status));
+  u.i64(int64_t(seq));
+  step_done(upsert_order_);
 }
 
 void SqliteJournal::step_done(sqlite3_stmt* s) {
@@ -297,6 +303,8 @@ void SqliteJournal::step_done(sqlite3_stmt* s) {
 }
 
 void SqliteJournal::append(std::span<const Command> commands, std::span<const Event> events) {
+  order_updates_.clear();
+  order_update_at_.clear();
   step_done(begin_);
   try {
     size_t next_event = 0;
@@ -333,6 +341,7 @@ void SqliteJournal::append(std::span<const Command> commands, std::span<const Ev
         write_event(events[k], all.substr(at, size));
       }
     }
+    for (const Event* e : order_updates_) write_order(*order_of(e->body), e->seq);
     step_done(commit_);
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

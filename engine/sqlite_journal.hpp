@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/serialization.hpp"
@@ -69,6 +70,7 @@ class SqliteJournal final : public Journal {
   void exec(const char* sql) const;
   sqlite3_stmt* prepare(const char* sql) const;
   void write_event(const Event& e, std::string_view body);
+  void write_order(const OrderState& o, SeqNo seq);
   void step_done(sqlite3_stmt* s);  // steps, resets, throws unless SQLITE_DONE
 
   std::string path_;
@@ -83,6 +85,11 @@ class SqliteJournal final : public Journal {
   ByteWriter writer_;       // the command being appended
   ByteWriter event_bytes_;  // its events, serialized back to back
   std::vector<std::pair<size_t, size_t>> body_spans_;  // each event body's offset and size
+  // The batch's last state of each order it touched, in first-touched order: the orders table
+  // holds current states, so one upsert per order per transaction is enough (an IOC that is
+  // accepted and expired in one command, a resting order filled by several takers).
+  std::vector<const Event*> order_updates_;
+  std::unordered_map<OrderId, size_t> order_update_at_;
 };
 
 }  // namespace qd

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "engine/replay.hpp"
 #include "engine/sequencer.hpp"
@@ -219,6 +221,48 @@ TEST_F(JournalTest, OperatorTablesAreReadableWithSqlite) {
   EXPECT_NE(sqlite3_step(s), SQLITE_ROW);
   sqlite3_finalize(s);
   sqlite3_close(db);
+}
+
+// The orders table is written once per order per batch, with its last state: it must still hold
+// exactly the state of each order's latest event, for orders changed several times in one batch.
+TEST_F(JournalTest, OrdersTableHoldsEachOrdersLatestEventState) {
+  {
+    Exchange ex(two_markets());
+    SqliteJournal j(path("j.db"));
+    run(ex, j, random_flow(3000, 11), 64);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path("j.db").c_str(), &db), SQLITE_OK);
+  using Row = std::tuple<int64_t, std::string, std::string, int64_t, int64_t, int64_t, int64_t>;
+  auto rows = [&](const char* sql) {
+    std::map<int64_t, Row> out;
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      auto text = [&](int c) {
+        return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, c)));
+      };
+      // Later rows of the same order replace earlier ones: the query lists events in order.
+      out[sqlite3_column_int64(s, 0)] = Row{sqlite3_column_int64(s, 1),
+                                            text(2),
+                                            text(3),
+                                            sqlite3_column_int64(s, 4),
+                                            sqlite3_column_int64(s, 5),
+                                            sqlite3_column_int64(s, 6),
+                                            sqlite3_column_int64(s, 7)};
+    }
+    sqlite3_finalize(s);
+    return out;
+  };
+  const auto from_events = rows(
+      "SELECT order_id, account, client_id, status, price, leaves_qty, cum_qty, seq FROM events"
+      " WHERE order_id IS NOT NULL AND order_id != 0 ORDER BY seq, idx");
+  const auto table = rows(
+      "SELECT order_id, account, client_id, status, price, leaves_qty, cum_qty, updated_seq"
+      " FROM orders");
+  sqlite3_close(db);
+  ASSERT_GT(from_events.size(), 1000u);
+  EXPECT_EQ(table, from_events);
 }
 
 TEST_F(JournalTest, OnlineBackupWhileTheSequencerRunsRestoresThatPoint) {
