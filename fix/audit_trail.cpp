@@ -173,12 +173,13 @@ void AuditTrail::write(std::vector<AuditEntry>& rows) {
                                -1, &s, nullptr) == SQLITE_OK;
   for (size_t i = 0; ok && i < rows.size(); ++i) {
     const AuditEntry& r = rows[i];
-    const FIX::Header& h = r.message.getHeader();
-    std::string raw = redact_secrets(r.message.toString());
+    const FIX::Message& m = *r.message;
+    const FIX::Header& h = m.getHeader();
+    std::string raw = redact_secrets(m.toString());
     for (char& c : raw)
       if (c == '\x01') c = '|';
-    std::string request_id = field_or_empty(r.message, t::OrdStatusReqID);
-    if (request_id.empty()) request_id = field_or_empty(r.message, t::MassStatusReqID);
+    std::string request_id = field_or_empty(m, t::OrdStatusReqID);
+    if (request_id.empty()) request_id = field_or_empty(m, t::MassStatusReqID);
     sqlite3_bind_int64(s, 1, r.received_ns);
     sqlite3_bind_text(s, 2, r.session.data(), int(r.session.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 3, r.session_number);
@@ -189,11 +190,11 @@ void AuditTrail::write(std::vector<AuditEntry>& rows) {
       sqlite3_bind_null(s, 5);
     else
       sqlite3_bind_int64(s, 5, std::strtoll(seq.c_str(), nullptr, 10));
-    bind_opt(s, 6, field_or_empty(r.message, t::ClOrdID));
-    bind_opt(s, 7, field_or_empty(r.message, t::OrigClOrdID));
-    bind_opt(s, 8, field_or_empty(r.message, t::OrderID));
-    bind_opt(s, 9, field_or_empty(r.message, t::Account));
-    bind_opt(s, 10, field_or_empty(r.message, t::Symbol));
+    bind_opt(s, 6, field_or_empty(m, t::ClOrdID));
+    bind_opt(s, 7, field_or_empty(m, t::OrigClOrdID));
+    bind_opt(s, 8, field_or_empty(m, t::OrderID));
+    bind_opt(s, 9, field_or_empty(m, t::Account));
+    bind_opt(s, 10, field_or_empty(m, t::Symbol));
     bind_opt(s, 11, request_id);
     sqlite3_bind_text(s, 12, to_string(r.outcome), -1, SQLITE_STATIC);
     bind_opt(s, 13, r.reason);
@@ -217,7 +218,7 @@ AuditScope::AuditScope(AuditTrail* trail, const FIX::Message& msg, std::string s
                        SessionId number)
     : trail_(trail), previous_(current_scope) {
   if (!trail_) return;
-  entry_.message = msg;
+  entry_.message = std::make_unique<const FIX::Message>(msg);
   entry_.session = std::move(session);
   entry_.session_number = number;
   entry_.received_ns = wall_clock_ns();

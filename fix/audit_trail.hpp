@@ -15,6 +15,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -37,7 +38,9 @@ enum class AuditOutcome : uint8_t {
 const char* to_string(AuditOutcome o);
 
 struct AuditEntry {
-  FIX::Message message;
+  // Held by pointer: QuickFIX 1.15's Message has no move constructor, and every hop of the entry
+  // (scope -> record -> queue) would deep-copy it on the connection thread.
+  std::unique_ptr<const FIX::Message> message;
   std::string session;  ///< SenderCompID
   SessionId session_number = 0;
   TimestampNs received_ns = 0;  ///< gateway wall clock at fromApp
