@@ -64,10 +64,11 @@ struct StoreCursor {
   uint64_t messages_read = 0;
 };
 
-/// Reads the newest outbound messages of the FileStore of `session` under `store_path` (the
-/// session's FileStorePath), newest first, until one carries a journal position. Call before
-/// QuickFIX opens the store (it is opened and closed here). Throws FIX::IOException when the
-/// store exists but cannot be read.
+/// Reads the newest outbound messages of the message store of `session` under `store_path` (the
+/// session's FileStorePath; AppendFileStore), newest first, until one carries a journal
+/// position. Call before QuickFIX opens the store (it is opened and closed here). Throws
+/// FIX::ConfigError when the store exists but cannot be opened, FIX::IOException when a message
+/// cannot be read.
 StoreCursor read_store_cursor(const std::string& store_path, const FIX::SessionID& session);
 
 /// One session's recovery while the journal replays: keeps the reports its store lacks.
