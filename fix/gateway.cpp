@@ -318,14 +318,19 @@ void Gateway::fromApp(const FIX::Message& msg, const FIX::SessionID& id) {
 }
 
 bool Gateway::submit(CommandBody command) {
+  {
+    // Counted before the hand-off, as every other count is before its answer: the engine can
+    // answer, and the desk read the stats, before try_submit returns.
+    std::lock_guard lock(stats_mu_);
+    ++stats_.commands_submitted;
+  }
   if (!sink_.try_submit(std::move(command))) {
     std::lock_guard lock(stats_mu_);
+    --stats_.commands_submitted;
     ++stats_.system_busy;
     return false;
   }
   AuditScope::submitted();
-  std::lock_guard lock(stats_mu_);
-  ++stats_.commands_submitted;
   return true;
 }
 
