@@ -188,11 +188,19 @@ void AppendFileStore::load_seq_nums() {
   const std::string text = read_whole(seq_nums_path_);
   const char* p = text.data();
   const char* end = p + text.size();
+  if (text.empty()) return;  // a new store: both start at 1
   long sender = 0, target = 0;
   while (p < end && *p == ' ') ++p;
-  if (!parse_number(p, end, sender)) return;
-  while (p < end && (*p == ' ' || *p == ':')) ++p;
-  if (!parse_number(p, end, target)) return;
+  const bool ok = parse_number(p, end, sender) && [&] {
+    while (p < end && (*p == ' ' || *p == ':')) ++p;
+    return parse_number(p, end, target);
+  }();
+  if (!ok || sender < 1 || target < 1) {
+    // As FileStore, the session starts again at 1; the desk's Logon then shows the gap.
+    spdlog::error("FIX message store {}: unreadable sequence numbers '{}'; both start at 1",
+                  seq_nums_path_, text);
+    return;
+  }
   next_sender_ = int(sender);
   next_target_ = int(target);
 }

@@ -183,6 +183,15 @@ TEST_F(AppendFileStoreTest, RefreshRereadsTheFiles) {
   EXPECT_EQ(all(store), (std::vector<std::string>{message(1), message(2)}));
 }
 
+TEST_F(AppendFileStoreTest, UnreadableSequenceNumbersStartAgainAtOneAndAreRewritten) {
+  { AppendFileStore store(dir_.string(), id_); }
+  std::ofstream(file(".seqnums"), std::ios::trunc) << "garbage";
+  AppendFileStore store(dir_.string(), id_);
+  EXPECT_EQ(store.getNextSenderMsgSeqNum(), 1);
+  EXPECT_EQ(store.getNextTargetMsgSeqNum(), 1);
+  EXPECT_EQ(read_file(file(".seqnums")), "0000000001 : 0000000001");
+}
+
 TEST_F(AppendFileStoreTest, AStoreThatCannotOpenItsFilesIsAConfigErrorNamingThePath) {
   fs::create_directories(dir_);
   fs::create_directories(file(".body"));  // a directory where the body file belongs
