@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS audit(
   request_id TEXT,                -- OrdStatusReqID (790) or MassStatusReqID (584)
   outcome TEXT NOT NULL,          -- submitted | rejected | answered | ignored
   reason TEXT,                    -- why it was rejected or ignored
-  raw TEXT NOT NULL);             -- the message, '|' for SOH, Password/NewPassword as ***
+  raw TEXT NOT NULL);             -- the bytes received, '|' for SOH, Password/NewPassword as ***
 CREATE INDEX IF NOT EXISTS audit_by_session_clordid ON audit(session, cl_ord_id);
 CREATE VIEW IF NOT EXISTS audit_log AS
   SELECT id, datetime(received_ns / 1000000000, 'unixepoch') || '.' ||
@@ -46,6 +46,22 @@ CREATE VIEW IF NOT EXISTS audit_log AS
 )sql";
 
 thread_local AuditScope* current_scope = nullptr;
+thread_local std::string last_inbound_text;  // note_inbound_text's, for the next AuditScope
+
+/// The value of `tag` in FIX text (SOH-separated), the first occurrence; empty when absent.
+std::string_view text_field(std::string_view text, std::string_view tag_eq) {
+  for (size_t at = 0; (at = text.find(tag_eq, at)) != std::string_view::npos; at += tag_eq.size()) {
+    if (at != 0 && text[at - 1] != '\x01') continue;
+    const size_t value = at + tag_eq.size();
+    const size_t end = text.find('\x01', value);
+    return text.substr(value, end == std::string_view::npos ? text.size() - value : end - value);
+  }
+  return {};
+}
+
+bool is_session_message_type(std::string_view t) {
+  return t.size() == 1 && (t[0] == 'A' || (t[0] >= '0' && t[0] <= '5'));
+}
 
 std::string field_or_empty(const FIX::FieldMap& m, int tag) {
   return m.isSetField(tag) ? m.getField(tag) : std::string();
@@ -162,7 +178,6 @@ void AuditTrail::run() {
 }
 
 void AuditTrail::write(std::vector<AuditEntry>& rows) {
-  namespace t = std_tag;
   sqlite3_stmt* s = nullptr;
   bool ok = sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK &&
             sqlite3_prepare_v2(db_,
@@ -173,29 +188,23 @@ void AuditTrail::write(std::vector<AuditEntry>& rows) {
                                -1, &s, nullptr) == SQLITE_OK;
   for (size_t i = 0; ok && i < rows.size(); ++i) {
     const AuditEntry& r = rows[i];
-    const FIX::Message& m = *r.message;
-    const FIX::Header& h = m.getHeader();
-    std::string raw = redact_secrets(m.toString());
+    std::string raw = redact_secrets(r.raw);
     for (char& c : raw)
       if (c == '\x01') c = '|';
-    std::string request_id = field_or_empty(m, t::OrdStatusReqID);
-    if (request_id.empty()) request_id = field_or_empty(m, t::MassStatusReqID);
     sqlite3_bind_int64(s, 1, r.received_ns);
     sqlite3_bind_text(s, 2, r.session.data(), int(r.session.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 3, r.session_number);
-    const std::string type = field_or_empty(h, t::MsgType);
-    sqlite3_bind_text(s, 4, type.data(), int(type.size()), SQLITE_TRANSIENT);
-    const std::string seq = field_or_empty(h, t::MsgSeqNum);
-    if (seq.empty())
+    sqlite3_bind_text(s, 4, r.msg_type.data(), int(r.msg_type.size()), SQLITE_TRANSIENT);
+    if (r.msg_seq_num.empty())
       sqlite3_bind_null(s, 5);
     else
-      sqlite3_bind_int64(s, 5, std::strtoll(seq.c_str(), nullptr, 10));
-    bind_opt(s, 6, field_or_empty(m, t::ClOrdID));
-    bind_opt(s, 7, field_or_empty(m, t::OrigClOrdID));
-    bind_opt(s, 8, field_or_empty(m, t::OrderID));
-    bind_opt(s, 9, field_or_empty(m, t::Account));
-    bind_opt(s, 10, field_or_empty(m, t::Symbol));
-    bind_opt(s, 11, request_id);
+      sqlite3_bind_int64(s, 5, std::strtoll(r.msg_seq_num.c_str(), nullptr, 10));
+    bind_opt(s, 6, r.cl_ord_id);
+    bind_opt(s, 7, r.orig_cl_ord_id);
+    bind_opt(s, 8, r.order_id);
+    bind_opt(s, 9, r.account);
+    bind_opt(s, 10, r.symbol);
+    bind_opt(s, 11, r.request_id);
     sqlite3_bind_text(s, 12, to_string(r.outcome), -1, SQLITE_STATIC);
     bind_opt(s, 13, r.reason);
     sqlite3_bind_text(s, 14, raw.data(), int(raw.size()), SQLITE_TRANSIENT);
@@ -214,11 +223,35 @@ void AuditTrail::write(std::vector<AuditEntry>& rows) {
   committed_ += rows.size();
 }
 
+void note_inbound_text(const std::string& text) {
+  if (is_session_message_type(text_field(text, "35="))) return;
+  last_inbound_text.assign(text);
+}
+
 AuditScope::AuditScope(AuditTrail* trail, const FIX::Message& msg, std::string session,
                        SessionId number)
     : trail_(trail), previous_(current_scope) {
   if (!trail_) return;
-  entry_.message = std::make_unique<const FIX::Message>(msg);
+  namespace t = std_tag;
+  const FIX::Header& h = msg.getHeader();
+  entry_.msg_type = field_or_empty(h, t::MsgType);
+  entry_.msg_seq_num = field_or_empty(h, t::MsgSeqNum);
+  // The text the session log saw is this message's unless QuickFIX is working through messages
+  // it queued (received ahead of a gap): then the message is serialised again.
+  if (!last_inbound_text.empty() &&
+      text_field(last_inbound_text, "35=") == std::string_view(entry_.msg_type) &&
+      text_field(last_inbound_text, "34=") == std::string_view(entry_.msg_seq_num))
+    entry_.raw.swap(last_inbound_text);
+  else
+    entry_.raw = msg.toString();
+  last_inbound_text.clear();
+  entry_.cl_ord_id = field_or_empty(msg, t::ClOrdID);
+  entry_.orig_cl_ord_id = field_or_empty(msg, t::OrigClOrdID);
+  entry_.order_id = field_or_empty(msg, t::OrderID);
+  entry_.account = field_or_empty(msg, t::Account);
+  entry_.symbol = field_or_empty(msg, t::Symbol);
+  entry_.request_id = field_or_empty(msg, t::OrdStatusReqID);
+  if (entry_.request_id.empty()) entry_.request_id = field_or_empty(msg, t::MassStatusReqID);
   entry_.session = std::move(session);
   entry_.session_number = number;
   entry_.received_ns = wall_clock_ns();

@@ -37,11 +37,14 @@ enum class AuditOutcome : uint8_t {
 };
 const char* to_string(AuditOutcome o);
 
+/// One inbound message as the writer stores it. The connection thread fills it with the few
+/// fields the table keeps and the message's text, never with a copy of the parsed message
+/// (QuickFIX 1.15's Message cannot be moved; a deep copy per hop was most of the audit's cost).
 struct AuditEntry {
-  // Held by pointer: QuickFIX 1.15's Message has no move constructor, and every hop of the entry
-  // (scope -> record -> queue) would deep-copy it on the connection thread.
-  std::unique_ptr<const FIX::Message> message;
-  std::string session;  ///< SenderCompID
+  std::string raw;  ///< the bytes received (secrets redacted by the writer)
+  std::string msg_type, msg_seq_num, cl_ord_id, orig_cl_ord_id, order_id, account, symbol;
+  std::string request_id;  ///< OrdStatusReqID (790) or MassStatusReqID (584)
+  std::string session;     ///< SenderCompID
   SessionId session_number = 0;
   TimestampNs received_ns = 0;  ///< gateway wall clock at fromApp
   AuditOutcome outcome = AuditOutcome::answered;
@@ -85,6 +88,11 @@ class AuditTrail {
   bool stop_ = false;
   std::thread writer_;
 };
+
+/// Connection thread, from the session log's onIncoming: keeps the text of an inbound application
+/// message so the AuditScope opened for it records the bytes received without serialising the
+/// parsed message again. Session-level messages (Logon with its password among them) are not kept.
+void note_inbound_text(const std::string& text);
 
 /// The outcome of the message being handled on this thread, recorded when the scope ends.
 /// The gateway opens one per inbound application message; the static setters are no-ops on a

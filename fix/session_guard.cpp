@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "fix/audit_trail.hpp"
 #include "fix/fix_time.hpp"
 
 namespace qd::fix {
@@ -49,6 +50,7 @@ class GuardedLog : public FIX::Log {
   void backup() override { inner_->backup(); }
   void onIncoming(const std::string& s) override {
     if (guard_) guard_->on_incoming(s);
+    note_inbound_text(s);
     inner_->onIncoming(redact_secrets(s));
   }
   void onOutgoing(const std::string& s) override { inner_->onOutgoing(redact_secrets(s)); }

@@ -66,5 +66,45 @@ TEST(AuditTrailVenue, RowPerInboundMessageWithItsOutcome) {
   stop_all({a.get(), dc.get()});
 }
 
+// The row keeps the bytes the desk sent, in the desk's field order, not the venue's
+// re-serialisation of the parsed message; a message QuickFIX queued behind a gap is recorded too.
+TEST(AuditTrailVenue, RawIsTheBytesTheDeskSent) {
+  VenueHarness v;
+  RawConnection raw(v.port());
+  ASSERT_TRUE(raw.send(frame("35=A|34=1|49=DESK_A|52=" + now_text() +
+                             "|56=QUANTDESK|98=0|108=30|141=Y|553=DESK_A|554=" +
+                             password_of("DESK_A") + "|")));
+  ASSERT_NE(raw.read_until(soh("|35=A|"), 5s).find(soh("|35=A|")), std::string::npos);
+  // TransactTime and Symbol ahead of ClOrdID: a re-serialisation would put the tags in order.
+  const std::string first = "|60=" + now_text() + "|55=BTC-PERP|11=raw1|54=1|38=0.1|40=2|44=49000|59=1|";
+  ASSERT_TRUE(raw.send(frame("35=D|34=2|49=DESK_A|52=" + now_text() + "|56=QUANTDESK" + first)));
+  ASSERT_NE(raw.read_until(soh("|11=raw1|"), 5s).find(soh("|11=raw1|")), std::string::npos);
+  // Sequence 4 before 3: QuickFIX queues 4 and handles it after 3.
+  const auto d = [](int seq, const std::string& cl) {
+    return frame("35=D|34=" + std::to_string(seq) + "|49=DESK_A|52=" + now_text() +
+                 "|56=QUANTDESK|11=" + cl + "|55=BTC-PERP|54=1|60=" + now_text() +
+                 "|38=0.1|40=2|44=49000|59=1|");
+  };
+  ASSERT_TRUE(raw.send(d(4, "raw4")));
+  ASSERT_TRUE(raw.send(d(3, "raw3")));
+  ASSERT_NE(raw.read_until(soh("|11=raw4|"), 5s).find(soh("|11=raw4|")), std::string::npos);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (v.gateway().audit_trail()->written() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  v.gateway().audit_trail()->flush();
+  auto rows = query(v.dir() + "/audit.db",
+                    "SELECT cl_ord_id, msg_seq_num, raw FROM audit ORDER BY id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0], "raw1");
+  EXPECT_NE(rows[0][2].find(first), std::string::npos) << rows[0][2];
+  EXPECT_EQ(rows[1][0], "raw3");
+  EXPECT_EQ(rows[1][1], "3");
+  EXPECT_NE(rows[1][2].find("|34=3|"), std::string::npos) << rows[1][2];
+  EXPECT_EQ(rows[2][0], "raw4");
+  EXPECT_EQ(rows[2][1], "4");
+  EXPECT_NE(rows[2][2].find("|34=4|"), std::string::npos) << rows[2][2];
+  EXPECT_NE(rows[2][2].find("|11=raw4|"), std::string::npos) << rows[2][2];
+}
+
 }  // namespace
 }  // namespace qd::fix::test
