@@ -7,6 +7,19 @@
 namespace qd::fix::test {
 namespace {
 
+/// `sql` on the venue's audit.db once `rows` rows are committed (at most 5 s). A row is queued
+/// when the gateway is done with its message, just after it queued the answer the desk waited
+/// for.
+std::vector<std::vector<std::string>> audit_rows(VenueHarness& v, uint64_t rows,
+                                                 const std::string& sql) {
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (v.gateway().audit_trail()->written() < rows &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  v.gateway().audit_trail()->flush();
+  return query(v.dir() + "/audit.db", sql);
+}
+
 TEST(AuditTrailVenue, RowPerInboundMessageWithItsOutcome) {
   VenueHarness v;
   auto a = v.connect("DESK_A");
@@ -31,16 +44,9 @@ TEST(AuditTrailVenue, RowPerInboundMessageWithItsOutcome) {
   ASSERT_TRUE(idc.wait(type_is("j")));
   v.gateway().flush_outbound();
   ASSERT_NE(v.gateway().audit_trail(), nullptr);
-  // The row is queued when the gateway is done with the message, just after it queued the
-  // answer the desk waited for.
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (v.gateway().audit_trail()->written() < 4 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
-  v.gateway().audit_trail()->flush();
-
-  auto rows = query(v.dir() + "/audit.db",
-                    "SELECT session, msg_type, cl_ord_id, outcome, coalesce(reason, ''), raw,"
-                    " msg_seq_num, received_ns > 0 FROM audit ORDER BY id");
+  auto rows = audit_rows(v, 4,
+                         "SELECT session, msg_type, cl_ord_id, outcome, coalesce(reason, ''), raw,"
+                         " msg_seq_num, received_ns > 0 FROM audit ORDER BY id");
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0][0], "DESK_A");
   EXPECT_EQ(rows[0][1], "D");
@@ -88,12 +94,7 @@ TEST(AuditTrailVenue, RawIsTheBytesTheDeskSent) {
   ASSERT_TRUE(raw.send(d(4, "raw4")));
   ASSERT_TRUE(raw.send(d(3, "raw3")));
   ASSERT_NE(raw.read_until(soh("|11=raw4|"), 5s).find(soh("|11=raw4|")), std::string::npos);
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (v.gateway().audit_trail()->written() < 3 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
-  v.gateway().audit_trail()->flush();
-  auto rows = query(v.dir() + "/audit.db",
-                    "SELECT cl_ord_id, msg_seq_num, raw FROM audit ORDER BY id");
+  auto rows = audit_rows(v, 3, "SELECT cl_ord_id, msg_seq_num, raw FROM audit ORDER BY id");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][0], "raw1");
   EXPECT_NE(rows[0][2].find(first), std::string::npos) << rows[0][2];

@@ -35,6 +35,43 @@ class RestartViews : public ::testing::Test {
     if (!m) throw std::runtime_error("no ExecutionReport " + cl + " 150=" + exec_type);
     return *m;
   }
+  /// Unfilled IOCs from `a` until the venue has saved its views (each is a batch after which
+  /// they may be).
+  void ioc_until_views_saved(VenueHarness& v, Initiator& a) {
+    for (int n = 0; view_snapshots(v) == 0; ++n) {
+      if (n == 200) throw std::runtime_error("no view snapshot saved");
+      const std::string cl = "i" + std::to_string(n);
+      send(a, limit(cl, '1', "0.1", "30000", '3'));
+      expect(a, cl, '4');
+    }
+  }
+  /// Every views blob keeps a valid hash but loses its last byte (the metrics' part): the
+  /// gateway's and account reports' views restore, then the restore fails. Each must come after
+  /// `after`.
+  static void cut_every_views_blob_short(const VenueConfig& config, SeqNo after = 0) {
+    SqliteJournal journal(config.journal.path, JournalSync::normal);
+    SnapshotStore store(snapshot_path_for(journal.path()), journal.journal_id(),
+                        SnapshotKind::views);
+    for (const SnapshotInfo& info : store.list()) {
+      ASSERT_GT(info.seq, after) << "a views snapshot from before seq " << after;
+      std::string blob = store.read(info.seq).value();
+      blob.pop_back();
+      store.write(info.seq, info.format_version, blob, info.created_at);
+    }
+  }
+  /// A restart on `config` skips every views snapshot and ends with the views of a full replay:
+  /// whatever a failed restore had put in place was put back to empty.
+  static void expect_views_of_a_full_replay(const VenueConfig& config) {
+    SeqNo from_views = 1, from_nothing = 1;
+    const std::string restored = views_after_restart(config, &from_views);
+    VenueConfig no_snapshots = config;
+    no_snapshots.journal.view_snapshot_every_commands = 0;
+    const std::string replayed = views_after_restart(no_snapshots, &from_nothing);
+    EXPECT_EQ(from_views, 0u);
+    EXPECT_EQ(from_nothing, 0u);
+    EXPECT_TRUE(restored == replayed)
+        << "views after a snapshot that failed late differ from a full replay";
+  }
   static FIX::Message status(const std::string& cl, char side) {
     FIX::Message h;
     h.getHeader().setField(35, "H");
@@ -67,13 +104,7 @@ TEST_F(RestartViews, SnapshotPlusTailGivesTheViewsAndAnswersOfAFullReplay) {
   expect(*a, "x1", '4');
   send(*a, limit("keep", '1', "0.2", "41000"));
   expect(*a, "keep", '0');
-  // Unfilled IOCs until the views were saved (each is a batch after which they may be).
-  for (int n = 0; view_snapshots(v) == 0; ++n) {
-    ASSERT_LT(n, 200) << "no view snapshot saved";
-    const std::string cl = "i" + std::to_string(n);
-    send(*a, limit(cl, '1', "0.1", "30000", '3'));
-    expect(*a, cl, '4');
-  }
+  ioc_until_views_saved(v, *a);
   // After it: the tail the edges get as events (the stops cancel both desks' resting orders).
   send(*a, limit("t1", '1', "0.1", "49900"));
   expect(*a, "t1", '0');
@@ -124,33 +155,11 @@ TEST_F(RestartViews, ViewsThatFailToRestoreAreSkippedAndEveryEventIsReplayed) {
   auto a = v.connect(desk_a);
   send(*a, limit("rest", '1', "0.1", "40000"));
   expect(*a, "rest", '0');
-  for (int n = 0; view_snapshots(v) == 0; ++n) {
-    ASSERT_LT(n, 200) << "no view snapshot saved";
-    const std::string cl = "i" + std::to_string(n);
-    send(*a, limit(cl, '1', "0.1", "30000", '3'));
-    expect(*a, cl, '4');
-  }
+  ioc_until_views_saved(v, *a);
   stop_all({a.get()});
   v.stop();
-  {
-    // A blob with a valid hash that fails late: the gateway's views restore, the metrics' last
-    // byte is missing. What was restored must be put back to empty.
-    SqliteJournal journal(v.config().journal.path, JournalSync::normal);
-    SnapshotStore store(snapshot_path_for(journal.path()), journal.journal_id(),
-                        SnapshotKind::views);
-    const SnapshotInfo info = store.list().front();
-    std::string blob = store.read(info.seq).value();
-    blob.pop_back();
-    store.write(info.seq, info.format_version, blob, info.created_at);
-  }
-  SeqNo from_views = 1, from_nothing = 1;
-  const std::string restored = views_after_restart(v.config(), &from_views);
-  VenueConfig no_snapshots = v.config();
-  no_snapshots.journal.view_snapshot_every_commands = 0;
-  const std::string replayed = views_after_restart(no_snapshots, &from_nothing);
-  EXPECT_EQ(from_views, 0u);  // skipped: the empty views were put back, every event replayed
-  EXPECT_EQ(from_nothing, 0u);
-  EXPECT_TRUE(restored == replayed) << "views after a skipped snapshot differ from a full replay";
+  ASSERT_NO_FATAL_FAILURE(cut_every_views_blob_short(v.config()));
+  expect_views_of_a_full_replay(v.config());
   Venue venue(v.config());
   ASSERT_EQ(venue.views_restored().warnings.size(), 1u);
   EXPECT_NE(venue.views_restored().warnings[0].find("truncated"), std::string::npos)
@@ -200,37 +209,12 @@ TEST_F(RestartViews, ViewsThatFailAfterRestoringFundingTotalsLeaveNoneOfThemBehi
   v.config().journal.view_snapshot_every_commands = 20;
   v.restart();
   auto a = v.connect("DESK_A");
-  for (int n = 0; view_snapshots(v) == 0; ++n) {
-    ASSERT_LT(n, 200) << "no view snapshot saved";
-    const std::string cl = "i" + std::to_string(n);
-    send(*a, limit(cl, '1', "0.1", "30000", '3'));
-    expect(*a, cl, '4');
-  }
+  ioc_until_views_saved(v, *a);
   stop_all({a.get()});
   v.stop();
-  {
-    // Every views blob keeps a valid hash but loses its last byte (the metrics' part): the
-    // account reports' funding totals are restored before the restore fails.
-    SqliteJournal journal(v.config().journal.path, JournalSync::normal);
-    SnapshotStore store(snapshot_path_for(journal.path()), journal.journal_id(),
-                        SnapshotKind::views);
-    const SeqNo funding = first_funding_paid(v);
-    for (const SnapshotInfo& info : store.list()) {
-      ASSERT_GT(info.seq, funding) << "a views snapshot from before the first funding payment";
-      std::string blob = store.read(info.seq).value();
-      blob.pop_back();
-      store.write(info.seq, info.format_version, blob, info.created_at);
-    }
-  }
-  SeqNo from_views = 1, from_nothing = 1;
-  const std::string restored = views_after_restart(v.config(), &from_views);
-  VenueConfig no_snapshots = v.config();
-  no_snapshots.journal.view_snapshot_every_commands = 0;
-  const std::string replayed = views_after_restart(no_snapshots, &from_nothing);
-  EXPECT_EQ(from_views, 0u);
-  EXPECT_EQ(from_nothing, 0u);
-  EXPECT_TRUE(restored == replayed)
-      << "views after a snapshot that failed late differ from a full replay";
+  // The account reports' funding totals are in every blob and restored before it fails.
+  ASSERT_NO_FATAL_FAILURE(cut_every_views_blob_short(v.config(), first_funding_paid(v)));
+  expect_views_of_a_full_replay(v.config());
 }
 
 }  // namespace
