@@ -225,6 +225,9 @@ void AppendFileStore::write_creation_time() {
 }
 
 bool AppendFileStore::set(int seq, const std::string& message) {
+  std::lock_guard lock(mu_);
+  OutboundBatch* batch = OutboundBatch::current();
+  if (!batch) write_pending();  // what a batch held back goes first
   char entry[64];
   char* e = std::to_chars(entry, entry + 20, seq).ptr;
   *e++ = ',';
@@ -232,22 +235,78 @@ bool AppendFileStore::set(int seq, const std::string& message) {
   *e++ = ',';
   e = std::to_chars(e, e + 20, message.size()).ptr;
   *e++ = ' ';
-  try {
-    write_all(body_fd_, message.data(), message.size(), body_path_);
-  } catch (...) {
-    // Part of the message may have been written: later offsets must follow the real length.
-    struct stat st {};
-    if (::fstat(body_fd_, &st) == 0) body_size_ = long(st.st_size);
-    throw;
+  if (batch) {
+    pending_body_ += message;
+    pending_header_.append(entry, size_t(e - entry));
+    batch->enlist_store(this);
+  } else {
+    try {
+      write_all(body_fd_, message.data(), message.size(), body_path_);
+    } catch (...) {
+      // Part of the message may have been written: later offsets must follow the real length.
+      struct stat st {};
+      if (::fstat(body_fd_, &st) == 0) body_size_ = long(st.st_size);
+      throw;
+    }
+    // The body first: an index entry never points at bytes that are not there.
+    write_all(header_fd_, entry, size_t(e - entry), header_path_);
   }
-  // The body first: an index entry never points at bytes that are not there.
-  write_all(header_fd_, entry, size_t(e - entry), header_path_);
   slots_[seq] = Slot{body_size_, message.size()};
   body_size_ += long(message.size());
   return true;
 }
 
+void AppendFileStore::write_pending() {
+  if (!pending_body_.empty()) {
+    try {
+      write_all(body_fd_, pending_body_.data(), pending_body_.size(), body_path_);
+    } catch (...) {
+      // The held-back messages are lost to resend (QuickFIX gap-fills them); offsets must follow
+      // what the body really holds so later messages stay readable.
+      struct stat st {};
+      if (::fstat(body_fd_, &st) == 0) body_size_ = long(st.st_size);
+      std::erase_if(slots_, [&](const auto& s) {
+        return s.second.offset + long(s.second.size) > body_size_;
+      });
+      pending_body_.clear();
+      pending_header_.clear();
+      throw;
+    }
+    pending_body_.clear();
+    std::string header;
+    header.swap(pending_header_);
+    write_all(header_fd_, header.data(), header.size(), header_path_);
+  }
+  if (pending_seq_nums_) {
+    pending_seq_nums_ = false;
+    write_seq_nums();
+  }
+}
+
+void AppendFileStore::write_deferred() {
+  std::lock_guard lock(mu_);
+  try {
+    write_pending();
+  } catch (const std::exception& e) {
+    spdlog::error("FIX message store {}: {}", prefix_, e.what());
+  }
+}
+
+void AppendFileStore::seq_nums_changed() {
+  std::lock_guard lock(mu_);
+  if (OutboundBatch* batch = OutboundBatch::current()) {
+    pending_seq_nums_ = true;
+    batch->enlist_store(this);
+    return;
+  }
+  write_pending();
+  write_seq_nums();
+}
+
 void AppendFileStore::get(int begin, int end, std::vector<std::string>& out) const {
+  std::lock_guard lock(mu_);
+  // QuickFIX declares get() const; writing what a batch held back changes nothing it can see.
+  const_cast<AppendFileStore*>(this)->write_pending();
   out.clear();
   for (auto it = slots_.lower_bound(begin); it != slots_.end() && it->first <= end; ++it) {
     std::string message(it->second.size, '\0');
@@ -265,19 +324,25 @@ void AppendFileStore::get(int begin, int end, std::vector<std::string>& out) con
 
 void AppendFileStore::setNextSenderMsgSeqNum(int n) {
   next_sender_ = n;
-  write_seq_nums();
+  seq_nums_changed();
 }
 
 void AppendFileStore::setNextTargetMsgSeqNum(int n) {
   next_target_ = n;
-  write_seq_nums();
+  seq_nums_changed();
 }
 
 void AppendFileStore::reset() {
+  std::lock_guard lock(mu_);
+  pending_body_.clear();  // erased with the rest
+  pending_header_.clear();
+  pending_seq_nums_ = false;
   open(true);
 }
 
 void AppendFileStore::refresh() {
+  std::lock_guard lock(mu_);
+  write_pending();
   open(false);
 }
 

@@ -16,21 +16,28 @@
 // Like FileStore it does not fsync: a stored message survives the process being killed (it is in
 // the page cache), not a power loss.
 //
+// Inside an OutboundBatch (fix/outbound_batch.hpp) a message and the sequence numbers are kept
+// in memory and written when the batch ends, with one write() per file for the whole batch; any
+// other call writes what is held back first, so the files always hold the messages in order.
+//
 // Opening is stricter than FileStore about damage a crash could leave: an index entry cut short
 // at the end of the header is cut off (so later entries stay readable), and entries pointing past
 // the end of the body are dropped with a warning (they could not be resent).
 //
-// Not thread-safe, like every QuickFIX store: QuickFIX calls it under the session's lock.
+// QuickFIX calls a store under the session's lock; the store's own lock only covers what a
+// batch's end writes from the outbox thread.
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "fix/outbound_batch.hpp"
 #include "fix/quickfix.hpp"
 
 namespace qd::fix {
 
-class AppendFileStore final : public FIX::MessageStore {
+class AppendFileStore final : public FIX::MessageStore, public DeferredWriter {
  public:
   /// Opens (creating when missing) the session's files under `path`. Throws FIX::ConfigError
   /// naming the file when one cannot be opened or read.
@@ -56,6 +63,9 @@ class AppendFileStore final : public FIX::MessageStore {
   /// Re-reads everything from the files.
   void refresh() override;
 
+  /// Writes what a batch held back (OutboundBatch's end).
+  void write_deferred() override;
+
   /// The files' common prefix: <path>/<BeginString>-<Sender>-<Target>[-<qualifier>].
   static std::string file_prefix(const std::string& path, const FIX::SessionID& id);
 
@@ -71,6 +81,10 @@ class AppendFileStore final : public FIX::MessageStore {
   void load_seq_nums();
   void write_seq_nums();
   void write_creation_time();
+  /// Writes the held-back messages and sequence numbers (mu_ held).
+  void write_pending();
+  /// Keeps the sequence numbers for the batch's end, or writes them now.
+  void seq_nums_changed();
 
   std::string prefix_;
   std::string body_path_, header_path_, seq_nums_path_, session_path_;
@@ -82,6 +96,12 @@ class AppendFileStore final : public FIX::MessageStore {
   int next_sender_ = 1;
   int next_target_ = 1;
   FIX::UtcTimeStamp creation_time_;
+
+  // Held back by an open batch: whole messages and their index entries, in sequence order.
+  mutable std::mutex mu_;
+  std::string pending_body_;
+  std::string pending_header_;
+  bool pending_seq_nums_ = false;
 };
 
 /// Creates AppendFileStores under each session's FileStorePath setting.

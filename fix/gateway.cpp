@@ -13,6 +13,7 @@
 #include "fix/report_encoder.hpp"
 #include "fix/report_recovery.hpp"
 #include "fix/session_settings_builder.hpp"
+#include "fix/socket_acceptor.hpp"
 
 #ifndef QD_FIX_DICTIONARY
 #error "QD_FIX_DICTIONARY must name spec/FIX44-venue.xml (set by fix/CMakeLists.txt)"
@@ -174,10 +175,10 @@ void Gateway::start() {
     return s ? &s->guard : nullptr;
   };
   for (ListenerPlan& plan : build_session_settings(config_, options_.dictionary_path)) {
-    if (plan.listener->bind != "0.0.0.0" && !plan.listener->bind.empty())
+    if (plan.listener->tls && plan.listener->bind != "0.0.0.0" && !plan.listener->bind.empty())
       spdlog::warn(
-          "FIX listener {}: QuickFIX 1.15.1 binds every interface; bind address {} is not "
-          "enforced (restrict port {} with a firewall)",
+          "FIX listener {}: QuickFIX 1.15.1's TLS acceptor binds every interface; bind address {} "
+          "is not enforced (restrict port {} with a firewall)",
           plan.listener->name, plan.listener->bind, plan.listener->port);
     Listener l;
     l.store = std::make_unique<GuardedStoreFactory>(
@@ -187,8 +188,11 @@ void Gateway::start() {
       l.acceptor =
           std::make_unique<FIX::ThreadedSSLSocketAcceptor>(*this, *l.store, plan.settings, *l.log);
     } else {
-      l.acceptor =
-          std::make_unique<FIX::ThreadedSocketAcceptor>(*this, *l.store, plan.settings, *l.log);
+      l.acceptor = std::make_unique<SocketAcceptor>(*this, *l.store, plan.settings, *l.log,
+                                                    plan.listener->bind);
+      for (size_t i : plan.sessions)
+        if (SessionRuntime* s = runtime(session_id_of(config_.sessions[i])))
+          s->outbox.write_in_batches(true);
     }
     l.acceptor->start();
     spdlog::info("FIX listener {} accepting on port {}{}", plan.listener->name, plan.listener->port,

@@ -60,6 +60,9 @@ std::optional<LogonFields> parse_logon(std::string_view raw) {
         f.begin_string = value;
         break;
       case 35:
+        // Every inbound message passes through here: anything but a Logon stops at its third
+        // field instead of copying all of them.
+        if (value != "A") return std::nullopt;
         f.msg_type = value;
         break;
       case 34:
@@ -179,6 +182,10 @@ AuthResult authenticate(const AuthConfig& auth, const LogonFields& logon, Timest
   }
   r.ok = true;
   return r;
+}
+
+bool may_hold_secrets(std::string_view text) {
+  return text.find("554=") != std::string_view::npos || text.find("925=") != std::string_view::npos;
 }
 
 std::string redact_secrets(std::string_view text) {

@@ -61,6 +61,8 @@ AuthResult authenticate(const AuthConfig& auth, const LogonFields& logon, Timest
 /// Replaces the values of Password (554) and NewPassword (925) with "***" in any text that may
 /// hold a raw FIX message, so logs never see a secret.
 std::string redact_secrets(std::string_view text);
+/// False when `text` holds neither field redact_secrets masks (most messages: no copy needed).
+bool may_hold_secrets(std::string_view text);
 
 /// Base64 (RFC 4648, padded) of an Ed25519 signature of `payload` by a 64-byte libsodium secret
 /// key: what an initiator puts in RawData.

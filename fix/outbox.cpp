@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace qd::fix {
 
@@ -113,6 +114,8 @@ void Outbox::run() {
     lock.unlock();
     uint64_t sent = 0;
     uint64_t failed = 0;
+    std::optional<OutboundBatch> batch;
+    if (batched_) batch.emplace();  // written when the pass ends
     for (auto& item : work) {
       try {
         if (auto* m = std::get_if<std::unique_ptr<FIX::Message>>(&item)) {
@@ -132,6 +135,7 @@ void Outbox::run() {
         ++failed;
       }
     }
+    batch.reset();
     work.clear();
     lock.lock();
     busy_ = false;

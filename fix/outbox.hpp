@@ -4,6 +4,7 @@
 // publisher or any other session. Session::sendToTarget stores each message in the session's
 // message store even while the desk is logged out, so it is resent after the next Logon.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -14,6 +15,7 @@
 #include <thread>
 #include <variant>
 
+#include "fix/outbound_batch.hpp"
 #include "fix/quickfix.hpp"
 
 namespace qd::fix {
@@ -50,6 +52,10 @@ class Outbox {
   /// True when everything queued was handed to QuickFIX and the outbox is not held.
   bool idle() const;
 
+  /// Writes each pass's messages with one write per store file and socket (OutboundBatch). Only
+  /// for a session carried by a SocketConnection (plain TCP); TLS sessions send one by one.
+  void write_in_batches(bool on) { batched_ = on; }
+
   uint64_t sent() const;
   uint64_t failed() const;
 
@@ -65,6 +71,7 @@ class Outbox {
   bool stop_ = false;
   bool busy_ = false;
   bool held_ = false;
+  std::atomic<bool> batched_{false};
   uint64_t sent_ = 0;
   uint64_t failed_ = 0;
   std::thread thread_;

@@ -79,6 +79,7 @@
 #include <quickfix/Message.h>
 #include <quickfix/MessageStore.h>
 #include <quickfix/NullStore.h>
+#include <quickfix/Parser.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionID.h>
 #include <quickfix/SessionSettings.h>

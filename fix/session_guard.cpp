@@ -51,9 +51,18 @@ class GuardedLog : public FIX::Log {
   void onIncoming(const std::string& s) override {
     if (guard_) guard_->on_incoming(s);
     note_inbound_text(s);
-    inner_->onIncoming(redact_secrets(s));
+    // (An if, not ?: — the conditional operator would copy `s` into a temporary.)
+    if (may_hold_secrets(s))
+      inner_->onIncoming(redact_secrets(s));
+    else
+      inner_->onIncoming(s);
   }
-  void onOutgoing(const std::string& s) override { inner_->onOutgoing(redact_secrets(s)); }
+  void onOutgoing(const std::string& s) override {
+    if (may_hold_secrets(s))
+      inner_->onOutgoing(redact_secrets(s));
+    else
+      inner_->onOutgoing(s);
+  }
   void onEvent(const std::string& s) override { inner_->onEvent(redact_secrets(s)); }
 
  private:

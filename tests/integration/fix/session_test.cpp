@@ -311,6 +311,38 @@ TEST(FixSession, GarbageAndOversizedInputNeverKillTheVenue) {
   a->stop(true);
 }
 
+TEST(FixSession, BytesThatNeverMakeAMessageAreNotBufferedWithoutBound) {
+  VenueHarness v;
+  RawConnection c(v.port());
+  // A BodyLength of 100 MB announced, then more than a MiB of it: the connection is closed
+  // instead of growing its buffer towards the announced length.
+  c.send(soh("8=FIX.4.4|9=99999999|35=D|"));
+  c.send(std::string(2 << 20, 'x'));
+  c.read_for(3000ms);
+  EXPECT_TRUE(c.closed());
+  auto a = v.connect("DESK_A");  // the venue carries on
+  EXPECT_TRUE(a->logged_on());
+  a->stop(true);
+}
+
+// Whether a TCP connection to ip:port is accepted.
+bool accepts_connections(const char* ip, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  ::inet_pton(AF_INET, ip, &a.sin_addr);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+TEST(FixSession, TheListenerAcceptsOnlyOnItsBindAddress) {
+  VenueHarness v([](VenueConfig& c) { c.listeners[0].bind = "127.0.0.2"; });
+  EXPECT_TRUE(accepts_connections("127.0.0.2", v.port()));
+  EXPECT_FALSE(accepts_connections("127.0.0.1", v.port()));
+}
+
 TEST(FixSession, InvalidFixGetsSessionRejectAndTheSessionSurvives) {
   VenueHarness v;
   auto a = v.connect("DESK_A");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace qd::fix {
 namespace {
@@ -201,6 +202,66 @@ TEST_F(AppendFileStoreTest, AStoreThatCannotOpenItsFilesIsAConfigErrorNamingTheP
   } catch (const FIX::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find(file(".body").string()), std::string::npos) << e.what();
   }
+}
+
+TEST_F(AppendFileStoreTest, ABatchsMessagesReachTheFilesWhenItEnds) {
+  AppendFileStore store(dir_.string(), id_);
+  {
+    OutboundBatch batch;
+    for (int seq = 1; seq <= 3; ++seq) {
+      ASSERT_TRUE(store.set(seq, message(seq)));
+      store.incrNextSenderMsgSeqNum();
+    }
+    EXPECT_EQ(read_file(file(".body")), "");
+    EXPECT_EQ(read_file(file(".header")), "");
+    EXPECT_EQ(read_file(file(".seqnums")), "0000000001 : 0000000001");
+  }
+  EXPECT_EQ(read_file(file(".seqnums")), "0000000004 : 0000000001");
+  FIX::FileStore theirs(dir_.string(), id_);
+  EXPECT_EQ(all(theirs), (std::vector<std::string>{message(1), message(2), message(3)}));
+  EXPECT_EQ(all(store), all(theirs));
+}
+
+TEST_F(AppendFileStoreTest, AResendInsideABatchReadsItsHeldBackMessages) {
+  AppendFileStore store(dir_.string(), id_);
+  OutboundBatch batch;
+  store.set(1, message(1));
+  store.set(2, message(2));
+  EXPECT_EQ(all(store), (std::vector<std::string>{message(1), message(2)}));
+  store.set(3, message(3));  // held back again after the read
+  EXPECT_EQ(all(store, 3, 3), std::vector<std::string>{message(3)});
+}
+
+TEST_F(AppendFileStoreTest, AWriteFromAnotherThreadGoesBehindWhatABatchHeldBack) {
+  AppendFileStore store(dir_.string(), id_);
+  {
+    OutboundBatch batch;
+    store.set(1, message(1));
+    store.set(2, message(2));
+    store.incrNextSenderMsgSeqNum();
+    store.incrNextSenderMsgSeqNum();
+    // A heartbeat from the connection's thread, which has no batch.
+    std::thread([&] {
+      store.set(3, message(3));
+      store.incrNextSenderMsgSeqNum();
+    }).join();
+    FIX::FileStore theirs(dir_.string(), id_);
+    EXPECT_EQ(all(theirs), (std::vector<std::string>{message(1), message(2), message(3)}));
+    EXPECT_EQ(theirs.getNextSenderMsgSeqNum(), 4);
+  }
+  FIX::FileStore after(dir_.string(), id_);  // the batch's end wrote nothing twice
+  EXPECT_EQ(all(after), (std::vector<std::string>{message(1), message(2), message(3)}));
+}
+
+TEST_F(AppendFileStoreTest, AResetDropsWhatABatchHeldBack) {
+  AppendFileStore store(dir_.string(), id_);
+  {
+    OutboundBatch batch;
+    store.set(1, message(1));
+    store.reset();
+    store.set(1, message(7));
+  }
+  EXPECT_EQ(all(FIX::FileStore(dir_.string(), id_)), std::vector<std::string>{message(7)});
 }
 
 }  // namespace

@@ -118,6 +118,10 @@ TEST(LogonAuth, RedactsPasswordsInAnyLogText) {
             "Session not found for incoming message: 8=FIX.4.4|554=***|10=1|");
   // A longer tag ending in 554 is not the password.
   EXPECT_EQ(redact_secrets(raw("20554=x|")), raw("20554=x|"));
+  // The log skips the copy only for text without either tag.
+  EXPECT_TRUE(may_hold_secrets(raw("35=A|554=pw|")));
+  EXPECT_TRUE(may_hold_secrets(raw("35=A|925=new|")));
+  EXPECT_FALSE(may_hold_secrets(raw("35=D|11=a|55=BTC-PERP|")));
 }
 
 }  // namespace

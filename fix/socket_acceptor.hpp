@@ -1,0 +1,70 @@
+#pragma once
+// The gateway's plain-TCP FIX acceptor: QuickFIX's sessions (FIX::Acceptor creates and runs
+// them), carried by SocketConnections, one thread per connection as QuickFIX's
+// ThreadedSocketAcceptor. What it adds: a SocketConnection writes an outbox pass's messages
+// with one send() (fix/outbound_batch.hpp), and the listener binds the configured address
+// instead of every interface.
+//
+// Socket settings come from each session's dictionary as for QuickFIX: SocketAcceptPort,
+// SocketReuseAddress, SocketNodelay, SocketSendBufferSize, SocketReceiveBufferSize. Sessions
+// that share a port share its listening socket.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fix/quickfix.hpp"
+
+namespace qd::fix {
+
+class SocketConnection;
+
+class SocketAcceptor final : public FIX::Acceptor {
+ public:
+  /// `bind_address`: the numeric address or host name to listen on; empty or "0.0.0.0" for
+  /// every IPv4 interface.
+  SocketAcceptor(FIX::Application& application, FIX::MessageStoreFactory& stores,
+                 const FIX::SessionSettings& settings, FIX::LogFactory& logs,
+                 std::string bind_address);
+  ~SocketAcceptor() override;
+
+ private:
+  struct Listener {
+    int fd = -1;
+    int port = 0;
+    std::set<FIX::SessionID> sessions;
+    bool no_delay = false;
+    int send_buffer = 0;
+    int receive_buffer = 0;
+    std::thread thread;
+  };
+  struct Worker {
+    std::shared_ptr<SocketConnection> connection;
+    std::thread thread;
+    std::shared_ptr<bool> done;  // written under mu_
+  };
+
+  void onConfigure(const FIX::SessionSettings& settings) override;
+  void onInitialize(const FIX::SessionSettings& settings) override;
+  void onStart() override {}
+  bool onPoll(double) override { return false; }
+  void onStop() override;
+
+  /// Opens, binds and listens; throws FIX::RuntimeError naming the address and port.
+  int listen_on(int port, bool reuse_address) const;
+  void accept_loop(Listener& listener);
+  /// Joins the threads of connections that ended (mu_ held).
+  void reap_finished();
+
+  const std::string bind_address_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::mutex mu_;
+  bool stopping_ = false;
+  std::vector<Worker> workers_;
+};
+
+}  // namespace qd::fix
