@@ -18,6 +18,7 @@
 #include "app/admin/admin_server.hpp"
 #include "app/config/config_loader.hpp"
 #include "app/gateway/venue.hpp"
+#include "engine/thread_scheduling.hpp"
 
 namespace {
 
@@ -73,7 +74,11 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Before any thread starts, so every one of them inherits it (engine/thread_scheduling.hpp).
+  const bool batch_scheduling = qd::prefer_batch_scheduling();
   setup_logging(loaded->logging);
+  spdlog::info("threads run under {}",
+               batch_scheduling ? "SCHED_BATCH" : "the scheduling policy they started with");
   try {
     qd::Venue venue(std::move(loaded).value());
     // Binds the admin socket before anything listens: a live or foreign file there stops us.

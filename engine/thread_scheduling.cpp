@@ -1,0 +1,17 @@
+#include "engine/thread_scheduling.hpp"
+
+#include <sched.h>
+
+namespace qd {
+
+bool prefer_batch_scheduling() {
+  const int policy = ::sched_getscheduler(0);
+  if (policy == SCHED_OTHER) {
+    sched_param none{};
+    if (::sched_setscheduler(0, SCHED_BATCH, &none) != 0) return false;
+    return true;
+  }
+  return policy == SCHED_BATCH;
+}
+
+}  // namespace qd
