@@ -2,8 +2,9 @@
 // The gateway's plain-TCP FIX acceptor: QuickFIX's sessions (FIX::Acceptor creates and runs
 // them), carried by SocketConnections, one thread per connection as QuickFIX's
 // ThreadedSocketAcceptor. What it adds: a SocketConnection writes an outbox pass's messages
-// with one send() (fix/outbound_batch.hpp), and the listener binds the configured address
-// instead of every interface.
+// with one send() (fix/outbound_batch.hpp), the listener binds the configured address instead
+// of every interface, and a connection is closed when it names no session within 10 s or sends
+// 1 MiB without a whole message (fix/socket_connection.cpp).
 //
 // Socket settings come from each session's dictionary as for QuickFIX: SocketAcceptPort,
 // SocketReuseAddress, SocketNodelay, SocketSendBufferSize, SocketReceiveBufferSize. Sessions

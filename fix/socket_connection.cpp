@@ -20,6 +20,9 @@ constexpr int kIdleTickMs = 1000;
 // to five seconds for the session to free up before refusing the new one.
 constexpr int kAttachAttempts = 5;
 constexpr size_t kReadChunk = 64 * 1024;
+// A connection that names no session within this long is closed: each holds a thread, and one
+// that never speaks would hold it for good.
+constexpr auto kFirstMessageTimeout = std::chrono::seconds(10);
 // A peer whose bytes never make a whole message (a BodyLength of gigabytes, a stream of junk)
 // would otherwise have them buffered without bound. The gateway refuses messages far smaller
 // than this (max_message_bytes) with a reject; this only bounds memory.
@@ -46,6 +49,7 @@ SocketConnection::~SocketConnection() {
 void SocketConnection::run() {
   FIX::Parser parser;
   std::vector<char> chunk(kReadChunk);
+  const auto opened = std::chrono::steady_clock::now();
   try {
     for (;;) {
       pollfd p{fd_, POLLIN, 0};
@@ -56,7 +60,13 @@ void SocketConnection::run() {
         break;
       }
       if (ready == 0) {
-        if (session_) session_->next();
+        if (session_) {
+          session_->next();
+        } else if (std::chrono::steady_clock::now() - opened > kFirstMessageTimeout) {
+          acceptor_log_.onEvent("a connection sent no whole FIX message in " +
+                                std::to_string(kFirstMessageTimeout.count()) + " s; closed");
+          close_socket();
+        }
         if (we_closed_) break;
         continue;
       }

@@ -325,6 +325,18 @@ TEST(FixSession, BytesThatNeverMakeAMessageAreNotBufferedWithoutBound) {
   a->stop(true);
 }
 
+TEST(FixSession, AConnectionThatNeverSpeaksIsClosed) {
+  // Each connection holds a thread: one that never names its session must not hold it for good.
+  VenueHarness v;
+  RawConnection silent(v.port());
+  RawConnection junk(v.port());
+  junk.send("not fix at all");
+  silent.read_for(12000ms);
+  junk.read_for(1000ms);
+  EXPECT_TRUE(silent.closed());
+  EXPECT_TRUE(junk.closed());
+}
+
 // Whether a TCP connection to ip:port is accepted.
 bool accepts_connections(const char* ip, uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
