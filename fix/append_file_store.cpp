@@ -293,7 +293,6 @@ void AppendFileStore::write_deferred() {
 }
 
 void AppendFileStore::seq_nums_changed() {
-  std::lock_guard lock(mu_);
   if (OutboundBatch* batch = OutboundBatch::current()) {
     pending_seq_nums_ = true;
     batch->enlist_store(this);
@@ -322,12 +321,16 @@ void AppendFileStore::get(int begin, int end, std::vector<std::string>& out) con
   }
 }
 
+// Under mu_: a batch's end on the outbox thread writes both numbers while the connection's
+// thread may be changing the target one.
 void AppendFileStore::setNextSenderMsgSeqNum(int n) {
+  std::lock_guard lock(mu_);
   next_sender_ = n;
   seq_nums_changed();
 }
 
 void AppendFileStore::setNextTargetMsgSeqNum(int n) {
+  std::lock_guard lock(mu_);
   next_target_ = n;
   seq_nums_changed();
 }

@@ -83,7 +83,7 @@ class AppendFileStore final : public FIX::MessageStore, public DeferredWriter {
   void write_creation_time();
   /// Writes the held-back messages and sequence numbers (mu_ held).
   void write_pending();
-  /// Keeps the sequence numbers for the batch's end, or writes them now.
+  /// Keeps the sequence numbers for the batch's end, or writes them now (mu_ held).
   void seq_nums_changed();
 
   std::string prefix_;
