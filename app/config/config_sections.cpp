@@ -1,5 +1,7 @@
 // The single-mapping sections and the listeners.
 
+#include <arpa/inet.h>
+
 #include "app/config/config_parse.hpp"
 
 namespace qd {
@@ -28,6 +30,14 @@ void parse_tls(const ConfigNode& n, const std::string& path, TlsConfig& t, Confi
 
 }  // namespace
 
+// A listener binds exactly this address (fix/socket_acceptor.hpp); a host name would be resolved
+// only when the gateway starts, so it is refused here where the error has a line.
+static bool is_ip_address(const std::string& text) {
+  in6_addr any{};
+  return ::inet_pton(AF_INET, text.c_str(), &any) == 1 ||
+         ::inet_pton(AF_INET6, text.c_str(), &any) == 1;
+}
+
 void parse_listeners(const ConfigNode& list, std::vector<ListenerConfig>& out, NameIndex& names,
                      std::vector<PortUse>& ports, ConfigErrors& errors) {
   for (size_t i = 0; i < list.items.size(); ++i) {
@@ -42,7 +52,9 @@ void parse_listeners(const ConfigNode& list, std::vector<ListenerConfig>& out, N
                             "; listener names must be unique");
       }
     }
-    r.text("bind", l.bind);
+    if (r.text("bind", l.bind) && !l.bind.empty() && l.bind != "localhost" &&
+        !is_ip_address(l.bind))
+      r.error("bind", '"' + l.bind + "\" is not an IPv4 or IPv6 address (or localhost)");
     r.require("port");
     read_port(r, l.port, ports);
     if (const ConfigNode* t = r.map("tls")) {

@@ -92,6 +92,17 @@ TEST(InvalidExamples, DecimalsFinerThanTheUnit) {
             }));
 }
 
+TEST(InvalidExamples, ListenerBindMustBeAnIpAddress) {
+  const std::string f = invalid("bind.yaml");
+  EXPECT_EQ(load_lines(f),
+            (std::vector<std::string>{
+                f + ":4:11: listeners[0].bind: \"no.such.host.invalid\" is not an IPv4 or IPv6 "
+                    "address (or localhost)",
+                f + ":13:11: listeners[3].bind: \"127.0.0.256\" is not an IPv4 or IPv6 address "
+                    "(or localhost)",
+            }));
+}
+
 TEST(InvalidExamples, Duplicates) {
   const std::string f = invalid("duplicates.yaml");
   EXPECT_EQ(load_lines(f),
