@@ -39,7 +39,11 @@ SocketAcceptor::SocketAcceptor(FIX::Application& application, FIX::MessageStoreF
                                const FIX::SessionSettings& settings, FIX::LogFactory& logs,
                                std::string bind_address)
     : FIX::Acceptor(application, stores, settings, logs),
-      bind_address_(bind_address == "0.0.0.0" ? "" : std::move(bind_address)) {}
+      // "localhost" is IPv4's loopback, as desks' "localhost" usually is: the resolver may list
+      // ::1 first, and a listener on ::1 alone refuses 127.0.0.1.
+      bind_address_(bind_address == "0.0.0.0"     ? ""
+                    : bind_address == "localhost" ? "127.0.0.1"
+                                                  : std::move(bind_address)) {}
 
 SocketAcceptor::~SocketAcceptor() {
   stop(true);

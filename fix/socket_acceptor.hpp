@@ -26,8 +26,8 @@ class SocketConnection;
 
 class SocketAcceptor final : public FIX::Acceptor {
  public:
-  /// `bind_address`: the numeric address or host name to listen on; empty or "0.0.0.0" for
-  /// every IPv4 interface.
+  /// `bind_address`: the IPv4 or IPv6 address to listen on, or "localhost" (127.0.0.1); empty
+  /// or "0.0.0.0" for every IPv4 interface.
   SocketAcceptor(FIX::Application& application, FIX::MessageStoreFactory& stores,
                  const FIX::SessionSettings& settings, FIX::LogFactory& logs,
                  std::string bind_address);

@@ -353,6 +353,9 @@ TEST(FixSession, TheListenerAcceptsOnlyOnItsBindAddress) {
   VenueHarness v([](VenueConfig& c) { c.listeners[0].bind = "127.0.0.2"; });
   EXPECT_TRUE(accepts_connections("127.0.0.2", v.port()));
   EXPECT_FALSE(accepts_connections("127.0.0.1", v.port()));
+  // "localhost" is IPv4's loopback, whichever address the resolver lists first.
+  VenueHarness local([](VenueConfig& c) { c.listeners[0].bind = "localhost"; });
+  EXPECT_TRUE(accepts_connections("127.0.0.1", local.port()));
 }
 
 TEST(FixSession, InvalidFixGetsSessionRejectAndTheSessionSurvives) {
