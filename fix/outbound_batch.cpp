@@ -26,10 +26,11 @@ void OutboundBatch::enlist_store(DeferredWriter* store) {
   if (std::find(stores_.begin(), stores_.end(), store) == stores_.end()) stores_.push_back(store);
 }
 
-void OutboundBatch::enlist_connection(std::shared_ptr<DeferredWriter> connection) {
+bool OutboundBatch::enlist_connection(std::shared_ptr<DeferredWriter> connection) {
   for (const auto& c : connections_)
-    if (c == connection) return;
+    if (c == connection) return false;
   connections_.push_back(std::move(connection));
+  return true;
 }
 
 void OutboundBatch::write_stores() {

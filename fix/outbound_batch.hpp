@@ -43,8 +43,9 @@ class OutboundBatch {
 
   /// A store with messages held back; written before any connection.
   void enlist_store(DeferredWriter* store);
-  /// A connection with bytes held back; kept alive until written.
-  void enlist_connection(std::shared_ptr<DeferredWriter> connection);
+  /// A connection with bytes held back; kept alive until written. True the first time in this
+  /// batch.
+  bool enlist_connection(std::shared_ptr<DeferredWriter> connection);
 
   /// Writes the enlisted stores now: a connection about to write (say, on its way to close)
   /// calls this first so its bytes never overtake their stored copies.

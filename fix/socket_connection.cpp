@@ -166,10 +166,10 @@ bool SocketConnection::send(const std::string& message) {
   if (closing_) return false;
   pending_ += message;
   if (OutboundBatch* batch = OutboundBatch::current()) {
-    if (pending_.size() < kMaxHeldBackBytes) {
-      batch->enlist_connection(shared_from_this());
-      return true;
-    }
+    // A pass's first message goes at once: a desk waiting on a lone order gets its answer
+    // without waiting for the rest of the pass to be built.
+    const bool first = batch->enlist_connection(shared_from_this());
+    if (!first && pending_.size() < kMaxHeldBackBytes) return true;
     batch->write_stores();  // their stored copies first
   }
   return write_pending();

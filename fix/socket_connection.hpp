@@ -3,9 +3,10 @@
 // QuickFIX session they name, and is that session's Responder (what QuickFIX sends through).
 //
 // Why not QuickFIX's ThreadedSocketConnection: it writes every message with its own send(),
-// and a loopback send is the largest single cost of an ExecutionReport on this machine. Here a
-// message handed over inside an OutboundBatch (the outbox's pass) is kept and written with the
-// batch's other messages in one send() (at most 64 KiB are held back: past that the batch's
+// and a loopback send is the largest single cost of an ExecutionReport on this machine. Here the
+// first message handed over inside an OutboundBatch (the outbox's pass) is written at once (a
+// desk waiting on a lone order gets its answer first) and the pass's later ones together in one
+// send() when it ends (at most 64 KiB are held back: past that the batch's
 // writer blocks on a desk that does not read, as without batches); any other send first writes
 // what is held back, so the bytes on the wire are always in QuickFIX's sequence order.
 //

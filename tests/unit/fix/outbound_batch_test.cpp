@@ -49,14 +49,16 @@ TEST_F(SocketConnectionTest, WithoutABatchEachMessageIsWrittenAtOnce) {
   EXPECT_EQ(desk_reads(1000), "one|");
 }
 
-TEST_F(SocketConnectionTest, ABatchsMessagesAreWrittenTogetherWhenItEnds) {
+TEST_F(SocketConnectionTest, ABatchWritesItsFirstMessageAtOnceAndTheRestTogetherWhenItEnds) {
   {
     OutboundBatch batch;
     EXPECT_TRUE(connection_->send("one|"));
+    EXPECT_EQ(desk_reads(1000), "one|");
     EXPECT_TRUE(connection_->send("two|"));
+    EXPECT_TRUE(connection_->send("three|"));
     EXPECT_EQ(desk_reads(100), "");
   }
-  EXPECT_EQ(desk_reads(1000), "one|two|");
+  EXPECT_EQ(desk_reads(1000), "two|three|");
 }
 
 TEST_F(SocketConnectionTest, ASendFromAnotherThreadWritesWhatABatchHeldBackFirst) {
@@ -64,8 +66,9 @@ TEST_F(SocketConnectionTest, ASendFromAnotherThreadWritesWhatABatchHeldBackFirst
     OutboundBatch batch;
     connection_->send("one|");
     connection_->send("two|");
+    connection_->send("three|");
     std::thread([&] { connection_->send("heartbeat|"); }).join();
-    EXPECT_EQ(desk_reads(1000), "one|two|heartbeat|");
+    EXPECT_EQ(desk_reads(1000), "one|two|three|heartbeat|");
   }
   EXPECT_EQ(desk_reads(100), "");  // nothing written twice
 }
@@ -108,9 +111,9 @@ TEST(OutboundBatch, StoresAreWrittenBeforeConnectionsWhateverTheOrderTheyCameIn)
   {
     OutboundBatch batch;
     EXPECT_EQ(OutboundBatch::current(), &batch);
-    batch.enlist_connection(connection);
+    EXPECT_TRUE(batch.enlist_connection(connection));
     batch.enlist_store(&store);
-    batch.enlist_connection(connection);  // once is enough
+    EXPECT_FALSE(batch.enlist_connection(connection));  // once is enough
     batch.enlist_store(&store);
   }
   EXPECT_EQ(order, (std::vector<std::string>{"store", "connection"}));
