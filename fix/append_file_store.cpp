@@ -226,8 +226,6 @@ void AppendFileStore::write_creation_time() {
 
 bool AppendFileStore::set(int seq, const std::string& message) {
   std::lock_guard lock(mu_);
-  OutboundBatch* batch = OutboundBatch::current();
-  if (!batch) write_pending();  // what a batch held back goes first
   char entry[64];
   char* e = std::to_chars(entry, entry + 20, seq).ptr;
   *e++ = ',';
@@ -235,33 +233,26 @@ bool AppendFileStore::set(int seq, const std::string& message) {
   *e++ = ',';
   e = std::to_chars(e, e + 20, message.size()).ptr;
   *e++ = ' ';
-  if (batch) {
-    pending_body_ += message;
-    pending_header_.append(entry, size_t(e - entry));
-    batch->enlist_store(this);
-  } else {
-    try {
-      write_all(body_fd_, message.data(), message.size(), body_path_);
-    } catch (...) {
-      // Part of the message may have been written: later offsets must follow the real length.
-      struct stat st {};
-      if (::fstat(body_fd_, &st) == 0) body_size_ = long(st.st_size);
-      throw;
-    }
-    // The body first: an index entry never points at bytes that are not there.
-    write_all(header_fd_, entry, size_t(e - entry), header_path_);
-  }
+  // Behind whatever a batch held back; written now unless this thread's batch holds it too.
+  pending_body_ += message;
+  pending_header_.append(entry, size_t(e - entry));
   slots_[seq] = Slot{body_size_, message.size()};
   body_size_ += long(message.size());
+  if (OutboundBatch* batch = OutboundBatch::current())
+    batch->enlist_store(this);
+  else
+    write_pending();
   return true;
 }
 
 void AppendFileStore::write_pending() {
   if (!pending_body_.empty()) {
     try {
+      // The body first: an index entry never points at bytes that are not there.
       write_all(body_fd_, pending_body_.data(), pending_body_.size(), body_path_);
+      write_all(header_fd_, pending_header_.data(), pending_header_.size(), header_path_);
     } catch (...) {
-      // The held-back messages are lost to resend (QuickFIX gap-fills them); offsets must follow
+      // Messages not written are lost to resend (QuickFIX gap-fills them); offsets must follow
       // what the body really holds so later messages stay readable.
       struct stat st {};
       if (::fstat(body_fd_, &st) == 0) body_size_ = long(st.st_size);
@@ -273,9 +264,7 @@ void AppendFileStore::write_pending() {
       throw;
     }
     pending_body_.clear();
-    std::string header;
-    header.swap(pending_header_);
-    write_all(header_fd_, header.data(), header.size(), header_path_);
+    pending_header_.clear();
   }
   if (pending_seq_nums_) {
     pending_seq_nums_ = false;

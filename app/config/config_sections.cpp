@@ -28,15 +28,15 @@ void parse_tls(const ConfigNode& n, const std::string& path, TlsConfig& t, Confi
   r.finish();
 }
 
-}  // namespace
-
 // A listener binds exactly this address (fix/socket_acceptor.hpp); a host name would be resolved
 // only when the gateway starts, so it is refused here where the error has a line.
-static bool is_ip_address(const std::string& text) {
+bool is_ip_address(const std::string& text) {
   in6_addr any{};
   return ::inet_pton(AF_INET, text.c_str(), &any) == 1 ||
          ::inet_pton(AF_INET6, text.c_str(), &any) == 1;
 }
+
+}  // namespace
 
 void parse_listeners(const ConfigNode& list, std::vector<ListenerConfig>& out, NameIndex& names,
                      std::vector<PortUse>& ports, ConfigErrors& errors) {
