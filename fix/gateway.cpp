@@ -188,11 +188,15 @@ void Gateway::start() {
       l.acceptor =
           std::make_unique<FIX::ThreadedSSLSocketAcceptor>(*this, *l.store, plan.settings, *l.log);
     } else {
+      WireLookup wires = [this](const FIX::SessionID& id) -> SessionWire* {
+        SessionRuntime* s = runtime(id);
+        return s ? &s->wire : nullptr;
+      };
       l.acceptor = std::make_unique<SocketAcceptor>(*this, *l.store, plan.settings, *l.log,
-                                                    plan.listener->bind);
+                                                    plan.listener->bind, std::move(wires));
       for (size_t i : plan.sessions)
         if (SessionRuntime* s = runtime(session_id_of(config_.sessions[i])))
-          s->outbox.write_in_batches(true);
+          s->outbox.use_wire(&s->wire);
     }
     l.acceptor->start();
     spdlog::info("FIX listener {} accepting on port {}{}", plan.listener->name, plan.listener->port,
@@ -384,15 +388,26 @@ void Gateway::on_events(std::span<const Event> events) {
 
 template <class Encode>
 void Gateway::deliver(SessionRuntime& s, const Event& e, const Encode& encode) {
+  // `encode` gives an optional<WireMessage> (the owner's reports) or a unique_ptr<Message>.
+  if (!started_ && !recovery_may_lack(s, e)) return;  // replayed, and the desk has it
+  auto m = encode(s);
+  if (!m) return;
+  constexpr bool wire = std::is_same_v<decltype(m), std::optional<WireMessage>>;
   if (started_) {
-    if (std::unique_ptr<FIX::Message> m = encode(s)) s.outbox.push(std::move(m));
-  } else if (recovery_may_lack(s, e)) {
-    if (std::unique_ptr<FIX::Message> m = encode(s)) offer_recovered(s, e, *m);
+    if constexpr (wire)
+      s.outbox.push(std::move(*m));
+    else
+      s.outbox.push(std::move(m));
+  } else {
+    if constexpr (wire)
+      offer_recovered(s, e, m->to_message());
+    else
+      offer_recovered(s, e, *m);
   }
 }
 
 void Gateway::route(const Event& e) {
-  auto own = [&](SessionRuntime& s) { return encode_event(e, encode_context(s)); };
+  auto own = [&](SessionRuntime& s) { return encode_event_wire(e, encode_context(s)); };
   Origin origin = origin_of(e.body);
   if (origin.session != 0) {
     if (SessionRuntime* s = runtime(origin.session)) deliver(*s, e, own);

@@ -157,6 +157,7 @@ class Gateway : public FIX::Application, public EventListener {
     SessionGuard guard;
     std::mutex throttle_mu;
     std::optional<Throttle> throttle;
+    SessionWire wire;  // before the outbox, which writes through it
     Outbox outbox;
     std::atomic<bool> logged_on{false};
     std::atomic<bool> throttle_logout{false};

@@ -51,6 +51,18 @@ void Outbox::push(std::unique_ptr<FIX::Message> message) {
   cv_.notify_one();
 }
 
+void Outbox::push(WireMessage message) {
+  {
+    std::lock_guard lock(mu_);
+    if (!test_drop_file_.empty()) {
+      std::error_code ec;
+      if (std::filesystem::exists(test_drop_file_, ec)) return;
+    }
+    queue_.push_back(std::move(message));
+  }
+  cv_.notify_one();
+}
+
 void Outbox::push(std::function<void()> action) {
   {
     std::lock_guard lock(mu_);
@@ -114,19 +126,29 @@ void Outbox::run() {
     lock.unlock();
     uint64_t sent = 0;
     uint64_t failed = 0;
+    SessionWire* wire = wire_;
     std::optional<OutboundBatch> batch;
-    if (batched_) batch.emplace();  // written when the pass ends
+    if (wire) batch.emplace();  // written when the pass ends
     for (auto& item : work) {
       try {
+        if (std::holds_alternative<std::function<void()>>(item)) {
+          std::get<std::function<void()>>(item)();
+          ++sent;
+          continue;
+        }
+        if (!session) session = FIX::Session::lookupSession(session_);
+        if (!session) throw FIX::SessionNotFound(session_.toString());
+        // Stored for resend even when the desk is not logged on; false only means "not sent
+        // now".
         if (auto* m = std::get_if<std::unique_ptr<FIX::Message>>(&item)) {
-          if (!session) session = FIX::Session::lookupSession(session_);
-          if (!session) throw FIX::SessionNotFound(session_.toString());
-          // Stored for resend even when the desk is not logged on; false only means "not sent
-          // now".
           (*m)->setSessionID(session_);
           session->send(**m);
+        } else if (wire) {
+          wire->send(*session, std::get<WireMessage>(item));
         } else {
-          std::get<std::function<void()>>(item)();
+          FIX::Message m = std::get<WireMessage>(item).to_message();
+          m.setSessionID(session_);
+          session->send(m);
         }
         ++sent;
       } catch (const std::exception& e) {

@@ -17,6 +17,8 @@
 
 #include "fix/outbound_batch.hpp"
 #include "fix/quickfix.hpp"
+#include "fix/session_wire.hpp"
+#include "fix/wire_message.hpp"
 
 namespace qd::fix {
 
@@ -35,6 +37,9 @@ class Outbox {
   /// hot path (no copy: QuickFIX 1.15's Message cannot be moved); the value form copies once.
   void push(std::unique_ptr<FIX::Message> message);
   void push(const FIX::Message& message) { push(std::make_unique<FIX::Message>(message)); }
+  /// The reports' form (fix/wire_message.hpp): written through the session's wire when it has
+  /// one, else sent as a QuickFIX Message.
+  void push(WireMessage message);
   /// Queues an action that runs on the outbox thread after every message queued before it
   /// (e.g. a Logout that must not overtake the rejects explaining it).
   void push(std::function<void()> action);
@@ -52,9 +57,10 @@ class Outbox {
   /// True when everything queued was handed to QuickFIX and the outbox is not held.
   bool idle() const;
 
-  /// Writes each pass's messages with one write per store file and socket (OutboundBatch). Only
-  /// for a session carried by a SocketConnection (plain TCP); TLS sessions send one by one.
-  void write_in_batches(bool on) { batched_ = on; }
+  /// Only for a session carried by a SocketConnection (plain TCP): writes WireMessages through
+  /// `wire`, and each pass's messages with one write per store file and socket (OutboundBatch).
+  /// TLS sessions send one by one, as QuickFIX Messages.
+  void use_wire(SessionWire* wire) { wire_ = wire; }
 
   uint64_t sent() const;
   uint64_t failed() const;
@@ -66,12 +72,12 @@ class Outbox {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
-  using Item = std::variant<std::unique_ptr<FIX::Message>, std::function<void()>>;
+  using Item = std::variant<std::unique_ptr<FIX::Message>, WireMessage, std::function<void()>>;
   std::deque<Item> queue_;
   bool stop_ = false;
   bool busy_ = false;
   bool held_ = false;
-  std::atomic<bool> batched_{false};
+  std::atomic<SessionWire*> wire_{nullptr};
   uint64_t sent_ = 0;
   uint64_t failed_ = 0;
   std::thread thread_;

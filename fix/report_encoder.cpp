@@ -22,6 +22,15 @@ void set(FIX::FieldMap& m, int tag, char v) {
 void set(FIX::FieldMap& m, int tag, int64_t v) {
   m.setField(tag, std::to_string(v));
 }
+void set(WireMessage& m, int tag, const std::string& v) {
+  m.set(tag, std::string_view(v));
+}
+void set(WireMessage& m, int tag, char v) {
+  m.set(tag, v);
+}
+void set(WireMessage& m, int tag, int64_t v) {
+  m.set(tag, v);
+}
 
 FIX::Message make(const char* msg_type) {
   FIX::Message m;
@@ -93,15 +102,17 @@ void echo_enum(FIX::Message& out, const FIX::Message& in, int tag, std::string_v
     set(out, tag, *v);
 }
 
-void set_reject_codes(FIX::Message& m, const Rejection& why, bool order_reject) {
+template <class M>
+void set_reject_codes(M& m, const Rejection& why, bool order_reject) {
   RejectCodes c = reject_codes(why.reason);
   if (order_reject) set(m, t::OrdRejReason, int64_t(c.ord_rej_reason));
   set(m, t::Text, why.text.empty() ? std::string(to_string(why.reason)) : why.text);
   set(m, tag::VenueRejectCode, int64_t(why.reason));
 }
 
-/// The fields every ExecutionReport about a known order repeats.
-void set_order_fields(FIX::Message& m, const OrderState& s, const EncodeContext& ctx) {
+/// The fields every ExecutionReport about a known order repeats (M: FIX::Message or WireMessage).
+template <class M>
+void set_order_fields(M& m, const OrderState& s, const EncodeContext& ctx) {
   set(m, t::OrderID, order_id_text(s.order_id));
   if (!s.client_id.empty()) set(m, t::ClOrdID, std::string(s.client_id.view()));
   const std::string& account = ctx.directory.account_name(s.origin.account);
@@ -130,23 +141,14 @@ void set_order_fields(FIX::Message& m, const OrderState& s, const EncodeContext&
   if (s.origin.session == 0) set(m, tag::VenueInitiated, 'Y');
 }
 
-/// On the heap from the start: QuickFIX 1.15's Message has no move constructor, and a report
-/// travels publisher -> outbox -> QuickFIX; a pointer crosses those hops without a copy.
-std::unique_ptr<FIX::Message> make_heap(const char* msg_type) {
-  auto p = std::make_unique<FIX::Message>();
-  p->getHeader().setField(FIX::MsgType(msg_type));
-  return p;
-}
-
-std::unique_ptr<FIX::Message> execution_report(const OrderState& s, const Event& e, char exec_type,
-                                               const EncodeContext& ctx) {
-  auto p = make_heap("8");
-  FIX::Message& m = *p;
+WireMessage execution_report(const OrderState& s, const Event& e, char exec_type,
+                             const EncodeContext& ctx) {
+  WireMessage m("8");
   set_order_fields(m, s, ctx);
   set(m, t::ExecID, exec_id_text(e.exec_id()));
   set(m, t::ExecType, exec_type);
   set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
-  return p;
+  return m;
 }
 
 char mass_cancel_type(MassCancelScope s) {
@@ -180,29 +182,26 @@ char ord_status_code(const OrderState& s) {
   return '0';
 }
 
-std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx) {
+std::optional<WireMessage> encode_event_wire(const Event& e, const EncodeContext& ctx) {
   return std::visit(
-      [&](const auto& b) -> std::unique_ptr<FIX::Message> {
+      [&](const auto& b) -> std::optional<WireMessage> {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, OrderAccepted>) {
           return execution_report(b.order, e, '0', ctx);
         } else if constexpr (std::is_same_v<T, OrderRejected>) {
-          auto p = execution_report(b.order, e, '8', ctx);
-          FIX::Message& m = *p;
+          WireMessage m = execution_report(b.order, e, '8', ctx);
           set(m, t::OrdStatus, '8');
           set(m, t::LeavesQty, std::string("0"));
           set_reject_codes(m, Rejection{b.reason, b.text.empty() ? to_string(b.reason) : b.text},
                            true);
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, OrderTriggered>) {
-          auto p = execution_report(b.order, e, 'D', ctx);
-          FIX::Message& m = *p;
+          WireMessage m = execution_report(b.order, e, 'D', ctx);
           set(m, t::ExecRestatementReason, int64_t(8));  // market (exchange) option
           set(m, t::Text, std::string("stop price reached: order triggered"));
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, OrderFilled>) {
-          auto p = execution_report(b.order, e, 'F', ctx);
-          FIX::Message& m = *p;
+          WireMessage m = execution_report(b.order, e, 'F', ctx);
           set(m, t::LastPx, to_string(b.last_price));
           set(m, t::LastQty, to_string(b.last_qty));
           set(m, t::LastLiquidityInd, b.liquidity == Liquidity::maker ? '1' : '2');
@@ -212,11 +211,10 @@ std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& 
           set(m, t::CommType, '3');  // absolute
           if (b.liquidation)
             set(m, tag::CancelCause, int64_t(cancel_cause_code(CancelReason::liquidation)));
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, OrderCanceled>) {
           bool expired = b.reason == CancelReason::expired;
-          auto p = execution_report(b.order, e, expired ? 'C' : '4', ctx);
-          FIX::Message& m = *p;
+          WireMessage m = execution_report(b.order, e, expired ? 'C' : '4', ctx);
           set(m, t::OrdStatus, expired ? 'C' : '4');
           set(m, t::LeavesQty, std::string("0"));
           if (!b.request_client_id.empty()) {
@@ -229,27 +227,24 @@ std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& 
           }
           set(m, tag::CancelCause, int64_t(cancel_cause_code(b.reason)));
           set(m, t::Text, std::string(to_string(b.reason)));
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, OrderRestated>) {
           // The venue lowered the open quantity (STP decrement, reduce-only resize).
-          auto p = execution_report(b.order, e, 'D', ctx);
-          FIX::Message& m = *p;
+          WireMessage m = execution_report(b.order, e, 'D', ctx);
           set(m, t::ExecRestatementReason, int64_t(8));  // market (exchange) option
           set(m, tag::CancelCause, int64_t(cancel_cause_code(b.reason)));
           set(m, t::Text,
               std::string(to_string(b.reason)) + ": open quantity reduced by " +
                   to_string(b.reduced_by));
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, OrderReplaced>) {
-          auto p = execution_report(b.order, e, '5', ctx);
-          FIX::Message& m = *p;
+          WireMessage m = execution_report(b.order, e, '5', ctx);
           if (!b.order.orig_client_id.empty())
             set(m, t::OrigClOrdID, std::string(b.order.orig_client_id.view()));
           set(m, tag::PriorityKept, b.kept_priority ? 'Y' : 'N');
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, CancelRejected>) {
-          auto p = make_heap("9");
-          FIX::Message& m = *p;
+          WireMessage m("9");
           set(m, t::OrderID, order_id_text(b.order_id));
           set(m, t::ClOrdID, std::string(b.client_id.view()));
           set(m, t::OrigClOrdID, std::string(b.orig_client_id.view()));
@@ -262,11 +257,10 @@ std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& 
           set(m, t::CxlRejReason, int64_t(reject_codes(b.reason).cxl_rej_reason));
           set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
           set_reject_codes(m, Rejection{b.reason, to_string(b.reason)}, false);
-          return p;
+          return m;
         } else if constexpr (std::is_same_v<T, MassCancelDone>) {
-          if (b.client_id.empty()) return nullptr;  // cancel-on-disconnect: nobody asked
-          auto p = make_heap("r");
-          FIX::Message& m = *p;
+          if (b.client_id.empty()) return std::nullopt;  // cancel-on-disconnect: nobody asked
+          WireMessage m("r");
           set(m, t::ClOrdID, std::string(b.client_id.view()));
           set(m, t::OrderID, exec_id_text(e.exec_id()));
           char type = mass_cancel_type(b.scope);
@@ -285,12 +279,17 @@ std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& 
           const std::string& account = ctx.directory.account_name(b.origin.account);
           if (!account.empty()) set(m, t::Account, account);
           set(m, t::TransactTime, format_utc_timestamp(e.ts, ctx.timestamp_digits));
-          return p;
+          return m;
         } else {
-          return nullptr;
+          return std::nullopt;
         }
       },
       e.body);
+}
+
+std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx) {
+  std::optional<WireMessage> m = encode_event_wire(e, ctx);
+  return m ? std::make_unique<FIX::Message>(m->to_message()) : nullptr;
 }
 
 std::vector<std::pair<AccountId, FIX::Message>> encode_position_events(const Event& e,

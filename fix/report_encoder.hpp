@@ -15,6 +15,7 @@
 #include "fix/order_decoder.hpp"
 #include "fix/order_view.hpp"
 #include "fix/quickfix.hpp"
+#include "fix/wire_message.hpp"
 
 namespace qd::fix {
 
@@ -29,8 +30,10 @@ std::string exec_id_text(ExecId id);
 /// FIX 4.4 OrdStatus (39) for an order state.
 char ord_status_code(const OrderState& s);
 
-/// The message the owner of the order gets for `e`; nullptr for events that have none
+/// The message the owner of the order gets for `e`; nullopt for events that have none
 /// (market status, mark price, and mass cancels nobody asked for).
+std::optional<WireMessage> encode_event_wire(const Event& e, const EncodeContext& ctx);
+/// The same as a QuickFIX Message; nullptr where encode_event_wire gives nullopt.
 std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& ctx);
 
 /// Fill reports for position changes the venue made without an order of the account's own

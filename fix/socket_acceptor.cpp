@@ -37,13 +37,14 @@ void set_int_option(int fd, int level, int option, int value) {
 
 SocketAcceptor::SocketAcceptor(FIX::Application& application, FIX::MessageStoreFactory& stores,
                                const FIX::SessionSettings& settings, FIX::LogFactory& logs,
-                               std::string bind_address)
+                               std::string bind_address, WireLookup wires)
     : FIX::Acceptor(application, stores, settings, logs),
       // "localhost" is IPv4's loopback, as desks' "localhost" usually is: the resolver may list
       // ::1 first, and a listener on ::1 alone refuses 127.0.0.1.
       bind_address_(bind_address == "0.0.0.0"     ? ""
                     : bind_address == "localhost" ? "127.0.0.1"
-                                                  : std::move(bind_address)) {}
+                                                  : std::move(bind_address)),
+      wires_(std::move(wires)) {}
 
 SocketAcceptor::~SocketAcceptor() {
   stop(true);
@@ -153,7 +154,7 @@ void SocketAcceptor::accept_loop(Listener& listener) {
     getLog()->onEvent("Accepted connection from " + peer_name(fd) + " on port " +
                       std::to_string(listener.port));
 
-    auto connection = std::make_shared<SocketConnection>(fd, listener.sessions, *getLog());
+    auto connection = std::make_shared<SocketConnection>(fd, listener.sessions, *getLog(), wires_);
     std::lock_guard lock(mu_);
     if (stopping_) return;  // the connection closes its socket
     reap_finished();

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fix/quickfix.hpp"
+#include "fix/session_wire.hpp"
 
 namespace qd::fix {
 
@@ -27,10 +28,10 @@ class SocketConnection;
 class SocketAcceptor final : public FIX::Acceptor {
  public:
   /// `bind_address`: the IPv4 or IPv6 address to listen on, or "localhost" (127.0.0.1); empty
-  /// or "0.0.0.0" for every IPv4 interface.
+  /// or "0.0.0.0" for every IPv4 interface. `wires`: each session's wire, if it has one.
   SocketAcceptor(FIX::Application& application, FIX::MessageStoreFactory& stores,
                  const FIX::SessionSettings& settings, FIX::LogFactory& logs,
-                 std::string bind_address);
+                 std::string bind_address, WireLookup wires = {});
   ~SocketAcceptor() override;
 
  private:
@@ -62,6 +63,7 @@ class SocketAcceptor final : public FIX::Acceptor {
   void reap_finished();
 
   const std::string bind_address_;
+  const WireLookup wires_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::mutex mu_;
   bool stopping_ = false;

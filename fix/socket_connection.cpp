@@ -39,8 +39,11 @@ std::string errno_text(const char* what) {
 }  // namespace
 
 SocketConnection::SocketConnection(int fd, std::set<FIX::SessionID> sessions,
-                                   FIX::Log& acceptor_log)
-    : fd_(fd), sessions_(std::move(sessions)), acceptor_log_(acceptor_log) {}
+                                   FIX::Log& acceptor_log, WireLookup wires)
+    : fd_(fd),
+      sessions_(std::move(sessions)),
+      acceptor_log_(acceptor_log),
+      wires_(std::move(wires)) {}
 
 SocketConnection::~SocketConnection() {
   ::close(fd_);
@@ -61,6 +64,7 @@ void SocketConnection::run() {
       }
       if (ready == 0) {
         if (session_) {
+          auto wire = hold_wire();
           session_->next();
         } else if (std::chrono::steady_clock::now() - opened > kFirstMessageTimeout) {
           acceptor_log_.onEvent("a connection sent no whole FIX message in " +
@@ -99,8 +103,10 @@ void SocketConnection::run() {
   }
   if (session_) {
     // The session must not point at this connection once it is gone (Session::disconnect clears
-    // its responder under the session's lock).
+    // its responder under the session's lock), nor its wire.
+    auto wire = hold_wire();
     if (!session_let_go_) session_->disconnect();
+    if (wire_) wire_->set_connection(nullptr);
     FIX::Session::unregisterSession(session_->getSessionID());
   }
 }
@@ -119,6 +125,7 @@ bool SocketConnection::deliver(FIX::Parser& parser) {
       return false;
     }
     try {
+      auto wire = hold_wire();
       session_->next(message, FIX::UtcTimeStamp());
     } catch (const FIX::InvalidMessage&) {
       if (!session_->isLoggedOn()) {
@@ -138,6 +145,7 @@ bool SocketConnection::attach(const std::string& first_message) {
     return false;
   }
   const FIX::SessionID id = found->getSessionID();
+  SessionWire* wire = wires_ ? wires_(id) : nullptr;
   for (int attempt = 0; attempt < kAttachAttempts && !session_; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::seconds(1));
     session_ = FIX::Session::registerSession(id);
@@ -147,13 +155,21 @@ bool SocketConnection::attach(const std::string& first_message) {
                           " is still connected elsewhere; refusing the new connection");
     return false;
   }
+  wire_ = wire;
+  auto held = hold_wire();
   session_->setResponder(this);
+  if (wire_) wire_->set_connection(shared_from_this());
   return true;
+}
+
+std::unique_lock<std::mutex> SocketConnection::hold_wire() {
+  return wire_ ? std::unique_lock(wire_->mutex()) : std::unique_lock<std::mutex>();
 }
 
 void SocketConnection::lost(const std::string& reason) {
   if (we_closed_) return;  // the connection closed the socket itself
   if (session_) {
+    auto wire = hold_wire();
     session_->getLog()->onEvent(reason);
     session_->disconnect();
   } else {

@@ -13,7 +13,8 @@
 // The session protocol is QuickFIX's: the first message names the session (Session::
 // lookupSession), which is registered to this connection; every message then goes to
 // Session::next, and a second without input drives the session's timers (heartbeats, test
-// requests, logon and logout timeouts).
+// requests, logon and logout timeouts). Every call into the session holds the session's wire
+// (fix/session_wire.hpp), through which the outbox numbers and writes reports itself.
 
 #include <atomic>
 #include <memory>
@@ -23,6 +24,7 @@
 
 #include "fix/outbound_batch.hpp"
 #include "fix/quickfix.hpp"
+#include "fix/session_wire.hpp"
 
 namespace qd::fix {
 
@@ -31,8 +33,10 @@ class SocketConnection final : public FIX::Responder,
                                public std::enable_shared_from_this<SocketConnection> {
  public:
   /// `fd` is a connected socket, owned (closed) by the connection; `sessions` are the ones its
-  /// listener serves; `acceptor_log` hears of messages that name no such session.
-  SocketConnection(int fd, std::set<FIX::SessionID> sessions, FIX::Log& acceptor_log);
+  /// listener serves; `acceptor_log` hears of messages that name no such session; `wires`
+  /// gives each session's wire (none: the session has no wire).
+  SocketConnection(int fd, std::set<FIX::SessionID> sessions, FIX::Log& acceptor_log,
+                   WireLookup wires = {});
   ~SocketConnection() override;
   SocketConnection(const SocketConnection&) = delete;
   SocketConnection& operator=(const SocketConnection&) = delete;
@@ -57,6 +61,8 @@ class SocketConnection final : public FIX::Responder,
   bool attach(const std::string& first_message);
   /// The reader's end: the socket failed or the desk closed it.
   void lost(const std::string& reason);
+  /// Holds the session's wire (when it has one) for a call into the session.
+  std::unique_lock<std::mutex> hold_wire();
   /// Writes pending_ (mu_ held); false when the socket failed.
   bool write_pending();
   /// Closes the socket for both directions; the reader then ends.
@@ -65,7 +71,9 @@ class SocketConnection final : public FIX::Responder,
   const int fd_;
   const std::set<FIX::SessionID> sessions_;
   FIX::Log& acceptor_log_;
+  const WireLookup wires_;
   FIX::Session* session_ = nullptr;  // set once by the reader
+  SessionWire* wire_ = nullptr;      // the session's wire, set with session_
   size_t unframed_ = 0;              // bytes read since the last whole message (reader only)
 
   std::mutex mu_;

@@ -1,0 +1,28 @@
+#include "fix/session_wire.hpp"
+
+#include "fix/fix_time.hpp"
+
+namespace qd::fix {
+
+bool SessionWire::send(FIX::Session& session, const WireMessage& message) {
+  std::lock_guard lock(mu_);
+  // Session::getLog() is the session's SessionState, which is also its message store: the one
+  // public way to the store and the sender sequence number QuickFIX itself uses.
+  auto& state = static_cast<FIX::SessionState&>(*session.getLog());
+  const FIX::SessionID& id = session.getSessionID();
+  const int seq = state.getNextSenderMsgSeqNum();
+  const std::string text = message.frame(
+      {id.getBeginString().getValue(), id.getSenderCompID().getValue(),
+       id.getTargetCompID().getValue(), seq, wall_clock_ns(), session.getTimestampPrecision()});
+  state.lastSentTime(FIX::UtcTimeStamp());  // as Session::fill: no heartbeat while reports flow
+  bool sent = false;
+  if (session.isLoggedOn() && connection_) {
+    state.onOutgoing(text);
+    sent = connection_->send(text);
+  }
+  state.set(seq, text);
+  state.incrNextSenderMsgSeqNum();
+  return sent;
+}
+
+}  // namespace qd::fix
