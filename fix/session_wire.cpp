@@ -15,14 +15,13 @@ bool SessionWire::send(FIX::Session& session, const WireMessage& message) {
       {id.getBeginString().getValue(), id.getSenderCompID().getValue(),
        id.getTargetCompID().getValue(), seq, wall_clock_ns(), session.getTimestampPrecision()});
   state.lastSentTime(FIX::UtcTimeStamp());  // as Session::fill: no heartbeat while reports flow
-  bool sent = false;
-  if (session.isLoggedOn() && connection_) {
-    state.onOutgoing(text);
-    sent = connection_->send(text);
-  }
+  // Stored before it is sent (QuickFIX sends first): a message the desk holds can always be
+  // resent, and inside a batch the connection writes the store ahead of its first message.
   state.set(seq, text);
   state.incrNextSenderMsgSeqNum();
-  return sent;
+  if (!session.isLoggedOn() || !connection_) return false;
+  state.onOutgoing(text);
+  return connection_->send(text);
 }
 
 }  // namespace qd::fix

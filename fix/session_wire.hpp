@@ -32,8 +32,8 @@ class SessionWire {
     connection_ = std::move(connection);
   }
 
-  /// Numbers, logs and stores `message` as Session::sendRaw does for an application message,
-  /// then writes it to the connection if the session is logged on. True when it was written.
+  /// Numbers and stores `message` as Session::sendRaw does for an application message, then
+  /// logs it and writes it to the connection if the session is logged on. True when written.
   /// Throws FIX::IOException when the store fails (the message then has no number).
   bool send(FIX::Session& session, const WireMessage& message);
 

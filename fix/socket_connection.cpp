@@ -82,7 +82,16 @@ void SocketConnection::run() {
       }
       parser.addToStream(chunk.data(), size_t(n));
       unframed_ += size_t(n);
-      if (!deliver(parser)) break;
+      bool open;
+      {
+        // One store write for the sequence numbers of everything this read held (a desk
+        // pipelining orders sends dozens per read), not one per message. A crash before it is
+        // written only makes the venue ask for those messages again, and a resent order is
+        // never executed twice (PossDupFlag, ClOrdID uniqueness).
+        OutboundBatch batch;
+        open = deliver(parser);
+      }
+      if (!open) break;
       if (unframed_ > kMaxUnframedBytes) {
         if (!session_)
           acceptor_log_.onEvent("a connection sent " + std::to_string(unframed_) +
