@@ -55,6 +55,13 @@ std::optional<TimestampNs> parse_utc_timestamp(std::string_view s) {
 }
 
 std::string format_utc_timestamp(TimestampNs ns, int digits) {
+  std::string out;
+  out.reserve(27);
+  append_utc_timestamp(out, ns, digits);
+  return out;
+}
+
+void append_utc_timestamp(std::string& out, TimestampNs ns, int digits) {
   using namespace std::chrono;
   int64_t secs = ns / NS_PER_S;
   int64_t sub = ns % NS_PER_S;
@@ -69,8 +76,6 @@ std::string format_utc_timestamp(TimestampNs ns, int digits) {
     --days;
   }
   year_month_day ymd{sys_days{std::chrono::days{days}}};
-  std::string out;
-  out.reserve(27);
   append_padded(out, int(ymd.year()), 4);
   append_padded(out, unsigned(ymd.month()), 2);
   append_padded(out, unsigned(ymd.day()), 2);
@@ -86,7 +91,6 @@ std::string format_utc_timestamp(TimestampNs ns, int digits) {
     for (int k = digits; k < 9; ++k) v /= 10;
     append_padded(out, v, digits);
   }
-  return out;
 }
 
 TimestampNs wall_clock_ns() {

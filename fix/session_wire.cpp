@@ -11,9 +11,12 @@ bool SessionWire::send(FIX::Session& session, const WireMessage& message) {
   auto& state = static_cast<FIX::SessionState&>(*session.getLog());
   const FIX::SessionID& id = session.getSessionID();
   const int seq = state.getNextSenderMsgSeqNum();
-  const std::string text = message.frame(
-      {id.getBeginString().getValue(), id.getSenderCompID().getValue(),
-       id.getTargetCompID().getValue(), seq, wall_clock_ns(), session.getTimestampPrecision()});
+  // One buffer per outbox thread: the store, the log and the connection copy what they keep.
+  thread_local std::string text;
+  message.frame({id.getBeginString().getValue(), id.getSenderCompID().getValue(),
+                 id.getTargetCompID().getValue(), seq, wall_clock_ns(),
+                 session.getTimestampPrecision()},
+                text);
   state.lastSentTime(FIX::UtcTimeStamp());  // as Session::fill: no heartbeat while reports flow
   // Stored before it is sent (QuickFIX sends first): a message the desk holds can always be
   // resent, and inside a batch the connection writes the store ahead of its first message.

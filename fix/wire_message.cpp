@@ -28,14 +28,20 @@ void append_field(std::string& out, int tag, int64_t value) {
 
 }  // namespace
 
+WireMessage::WireMessage(std::string_view msg_type) : msg_type_(msg_type) {
+  values_.reserve(256);  // an ExecutionReport's values take about 150 bytes
+  fields_.reserve(24);
+}
+
 void WireMessage::set(int tag, std::string_view value) {
-  for (auto& [t, v] : fields_) {
-    if (t == tag) {
-      v.assign(value);
-      return;
-    }
-  }
-  fields_.emplace_back(tag, std::string(value));
+  const Field f{tag, uint32_t(values_.size()), uint32_t(value.size())};
+  values_.append(value);
+  auto at = std::lower_bound(fields_.begin(), fields_.end(), tag,
+                             [](const Field& x, int t) { return x.tag < t; });
+  if (at != fields_.end() && at->tag == tag)
+    *at = f;
+  else
+    fields_.insert(at, f);
 }
 
 void WireMessage::set(int tag, int64_t value) {
@@ -44,50 +50,54 @@ void WireMessage::set(int tag, int64_t value) {
   set(tag, std::string_view(digits, size_t(end - digits)));
 }
 
-const std::string* WireMessage::get(int tag) const {
-  for (const auto& [t, v] : fields_)
-    if (t == tag) return &v;
-  return nullptr;
+std::optional<std::string_view> WireMessage::get(int tag) const {
+  for (const Field& f : fields_)
+    if (f.tag == tag) return std::string_view(values_).substr(f.offset, f.size);
+  return std::nullopt;
 }
 
 FIX::Message WireMessage::to_message() const {
   FIX::Message m;
   m.getHeader().setField(FIX::MsgType(msg_type_));
-  for (const auto& [tag, value] : fields_) m.setField(tag, value);
+  for (const Field& f : fields_) m.setField(f.tag, values_.substr(f.offset, f.size));
   return m;
 }
 
-std::string WireMessage::frame(const Header& header) const {
-  // Body fields in tag order, as QuickFIX orders a body without a dictionary's field order.
-  std::vector<const std::pair<int, std::string>*> body;
-  body.reserve(fields_.size());
-  for (const auto& f : fields_) body.push_back(&f);
-  std::sort(body.begin(), body.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+void WireMessage::frame(const Header& header, std::string& out) const {
+  // Everything BodyLength counts, from MsgType to the SOH before CheckSum, is written after
+  // room for "8=...|9=nnnnnn|"; the two are then put right in front of it.
+  const size_t room = header.begin_string.size() + 16;
+  out.assign(room, ' ');
+  append_field(out, FIX::FIELD::MsgType, msg_type_);
+  append_field(out, FIX::FIELD::MsgSeqNum, int64_t(header.msg_seq_num));
+  append_field(out, FIX::FIELD::SenderCompID, header.sender_comp_id);
+  out += "52=";
+  append_utc_timestamp(out, header.sending_time, header.sending_time_digits);
+  out += SOH;
+  append_field(out, FIX::FIELD::TargetCompID, header.target_comp_id);
+  const std::string_view values(values_);
+  for (const Field& f : fields_) append_field(out, f.tag, values.substr(f.offset, f.size));
 
-  // Everything BodyLength counts: from MsgType to the SOH before CheckSum.
-  std::string counted;
-  counted.reserve(256);
-  append_field(counted, FIX::FIELD::MsgType, msg_type_);
-  append_field(counted, FIX::FIELD::MsgSeqNum, int64_t(header.msg_seq_num));
-  append_field(counted, FIX::FIELD::SenderCompID, header.sender_comp_id);
-  append_field(counted, FIX::FIELD::SendingTime,
-               format_utc_timestamp(header.sending_time, header.sending_time_digits));
-  append_field(counted, FIX::FIELD::TargetCompID, header.target_comp_id);
-  for (const auto* f : body) append_field(counted, f->first, f->second);
+  char prefix[64];
+  std::string_view p = header.begin_string;
+  char* e = prefix;
+  *e++ = '8';
+  *e++ = '=';
+  e = std::copy(p.begin(), p.end(), e);
+  *e++ = SOH;
+  *e++ = '9';
+  *e++ = '=';
+  e = std::to_chars(e, prefix + sizeof prefix, out.size() - room).ptr;
+  *e++ = SOH;
+  const size_t prefix_size = size_t(e - prefix);
+  out.replace(0, room, prefix, prefix_size);  // moves the counted part left by room - prefix
 
-  std::string out;
-  out.reserve(counted.size() + 32);
-  append_field(out, FIX::FIELD::BeginString, header.begin_string);
-  append_field(out, FIX::FIELD::BodyLength, int64_t(counted.size()));
-  out += counted;
   unsigned sum = 0;
   for (unsigned char c : out) sum += c;
   const unsigned checksum = sum % 256;
   const char text[3] = {char('0' + checksum / 100), char('0' + checksum / 10 % 10),
                         char('0' + checksum % 10)};
   append_field(out, FIX::FIELD::CheckSum, std::string_view(text, 3));
-  return out;
 }
 
 }  // namespace qd::fix
