@@ -385,5 +385,57 @@ TEST(FixSession, InvalidFixGetsSessionRejectAndTheSessionSurvives) {
   a->stop(true);
 }
 
+// Reports are numbered by the outbox (fix/session_wire.hpp) while the connection's thread
+// numbers the session's own messages; a TestRequest between every two orders makes them race.
+// Two messages with one number, or a number skipped, and the desk would see it: a gap (it asks
+// for a resend) or a number too low (it logs out).
+TEST(FixSession, ReportsAndSessionMessagesNeverShareOrSkipASequenceNumber) {
+  VenueHarness v;
+  InitiatorOptions o = v.options("DESK_A");
+  o.log_path = v.dir() + "/desk-log";
+  auto a = v.connect(o);
+  constexpr int kOrders = 400;
+  std::thread pinger([&] {
+    for (int i = 0; i < kOrders; ++i) {
+      FIX::Message test_request;
+      test_request.getHeader().setField(35, "1");
+      test_request.setField(112, "ping-" + std::to_string(i));
+      a->send(test_request);
+    }
+  });
+  for (int i = 0; i < kOrders; ++i) {
+    FIX::Message ioc = limit("ioc-" + std::to_string(i), '1', "0.001", "49000", '3');
+    a->send(ioc);  // never crosses: New, then Canceled
+  }
+  pinger.join();
+  int done = 0;  // orders whose remainder the venue cancelled: their second report
+  while (done < kOrders) {
+    std::optional<FIX::Message> m = a->next(10s);
+    if (!m) break;
+    if (field(*m, 35) == "8" && field(*m, 150) != "0") ++done;
+  }
+  EXPECT_EQ(done, kOrders);
+  std::this_thread::sleep_for(200ms);  // the last heartbeats
+  EXPECT_EQ(a->logons(), 1);
+  a->stop(true);
+
+  // Every message the desk received, in order: numbers 1, 2, 3, ... without a repeat or a gap.
+  std::vector<int> seqs;
+  int heartbeats = 0;
+  std::istringstream log(read_dir_files(o.log_path));
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("\x01" "49=QUANTDESK\x01") == std::string::npos) continue;  // the desk's own
+    const size_t at = line.find("\x01" "34=");
+    ASSERT_NE(at, std::string::npos) << line;
+    seqs.push_back(std::stoi(line.substr(at + 4)));
+    if (line.find("\x01" "35=0\x01") != std::string::npos &&
+        line.find("\x01" "112=ping-") != std::string::npos)
+      ++heartbeats;
+  }
+  EXPECT_EQ(heartbeats, kOrders);
+  ASSERT_GE(seqs.size(), size_t(2 * kOrders + kOrders + 1));  // Logon, reports, heartbeats
+  for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], int(i) + 1) << "message " << i;
+}
+
 }  // namespace
 }  // namespace qd::fix::test
