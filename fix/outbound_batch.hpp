@@ -1,7 +1,8 @@
 #pragma once
 // One outbox pass's writes, made at its end: one write() per store file and one per socket for
 // the whole pass instead of one each per message (on this machine a loopback send costs more
-// than building the message).
+// than building the message). A connection thread opens one around each read, so the sequence
+// numbers of the messages that read delivered are written once.
 //
 // While an OutboundBatch is alive on a thread, the writers that know about it (AppendFileStore,
 // SocketConnection) keep what that thread hands them in memory and enlist here; the batch's end
