@@ -40,18 +40,14 @@ void Outbox::stop() {
 }
 
 void Outbox::push(std::unique_ptr<FIX::Message> message) {
-  {
-    std::lock_guard lock(mu_);
-    if (!test_drop_file_.empty()) {
-      std::error_code ec;
-      if (std::filesystem::exists(test_drop_file_, ec)) return;
-    }
-    queue_.push_back(std::move(message));
-  }
-  cv_.notify_one();
+  push_message(std::move(message));
 }
 
 void Outbox::push(WireMessage message) {
+  push_message(std::move(message));
+}
+
+void Outbox::push_message(Item message) {
   {
     std::lock_guard lock(mu_);
     if (!test_drop_file_.empty()) {

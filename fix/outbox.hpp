@@ -67,12 +67,14 @@ class Outbox {
 
  private:
   void run();
+  using Item = std::variant<std::unique_ptr<FIX::Message>, WireMessage, std::function<void()>>;
+  /// Queues a message (not an action): the test hook may drop it.
+  void push_message(Item message);
 
   FIX::SessionID session_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
-  using Item = std::variant<std::unique_ptr<FIX::Message>, WireMessage, std::function<void()>>;
   std::deque<Item> queue_;
   bool stop_ = false;
   bool busy_ = false;
