@@ -18,8 +18,8 @@ const OrderView::Order* OrderView::find(OrderId id) const {
 }
 
 const OrderView::Order* OrderView::find(SessionId session, std::string_view client_id) const {
-  auto it = by_client_id_.find(key(session, client_id));
-  return it == by_client_id_.end() ? nullptr : find(it->second);
+  auto it = client_ids_.find(key(session, client_id));
+  return it == client_ids_.end() || it->second.order == 0 ? nullptr : find(it->second.order);
 }
 
 std::vector<const OrderView::Order*> OrderView::open_orders(SessionId session,
@@ -45,31 +45,33 @@ bool OrderView::has_open_orders(SessionId session) const {
 
 OrderView::Reservation OrderView::reserve(SessionId session, std::string_view client_id,
                                           int64_t today) {
-  std::string k = key(session, client_id);
-  if (in_flight_.count(k)) return Reservation::in_flight;
-  if (auto it = used_.find(k); it != used_.end() && it->second >= today) return Reservation::used;
-  if (auto it = by_client_id_.find(k); it != by_client_id_.end()) {
-    const Order* o = find(it->second);
-    if (o && is_open(o->state.status)) return Reservation::used;
-  }
-  in_flight_.insert(std::move(k));
+  ClientId& c = client_ids_[key(session, client_id)];
+  if (c.in_flight) return Reservation::in_flight;
+  if (c.used_day >= today) return Reservation::used;
+  if (const Order* o = c.order != 0 ? find(c.order) : nullptr; o && is_open(o->state.status))
+    return Reservation::used;
+  c.in_flight = true;
   return Reservation::ok;
 }
 
 void OrderView::release(SessionId session, std::string_view client_id) {
-  in_flight_.erase(key(session, client_id));
+  auto it = client_ids_.find(key(session, client_id));
+  if (it == client_ids_.end()) return;
+  it->second.in_flight = false;
+  if (it->second.empty()) client_ids_.erase(it);
 }
 
 bool OrderView::in_flight(SessionId session, std::string_view client_id) const {
-  return in_flight_.count(key(session, client_id)) != 0;
+  auto it = client_ids_.find(key(session, client_id));
+  return it != client_ids_.end() && it->second.in_flight;
 }
 
 void OrderView::remember(SessionId session, const ClientOrderId& id, int64_t day, OrderId order) {
   if (id.empty()) return;
-  std::string k = key(session, id.view());
-  in_flight_.erase(k);
-  used_[k] = day;
-  if (order != 0) by_client_id_[std::move(k)] = order;
+  ClientId& c = client_ids_[key(session, id.view())];
+  c.in_flight = false;
+  c.used_day = day;
+  if (order != 0) c.order = order;
 }
 
 void OrderView::answered(SessionId session, const ClientOrderId& id, int64_t day) {
@@ -81,12 +83,6 @@ void OrderView::roll_day(int64_t day) {
   day_ = day;
   // Ids used before yesterday can never collide again; terminal orders of those days are no
   // longer answered by status requests.
-  for (auto it = used_.begin(); it != used_.end();) {
-    if (it->second < day - 1)
-      it = used_.erase(it);
-    else
-      ++it;
-  }
   for (auto it = orders_.begin(); it != orders_.end();) {
     if (!is_open(it->second.state.status) && utc_day(it->second.last_ts) < day - 1) {
       it = orders_.erase(it);
@@ -94,9 +90,12 @@ void OrderView::roll_day(int64_t day) {
       ++it;
     }
   }
-  for (auto it = by_client_id_.begin(); it != by_client_id_.end();) {
-    if (!orders_.count(it->second))
-      it = by_client_id_.erase(it);
+  for (auto it = client_ids_.begin(); it != client_ids_.end();) {
+    ClientId& c = it->second;
+    if (c.used_day < day - 1) c.used_day = kNotUsed;
+    if (c.order != 0 && !orders_.count(c.order)) c.order = 0;
+    if (c.empty())
+      it = client_ids_.erase(it);
     else
       ++it;
   }
@@ -148,12 +147,14 @@ void OrderView::apply(const Event& e) {
 
 namespace {
 
-/// The entries of a hash map, by key when `canonical` (bytes that do not depend on hashing).
-template <class Map>
-std::vector<typename Map::const_iterator> entries(const Map& m, bool canonical) {
+/// The entries of a hash map that `keep` accepts, by key when `canonical` (bytes that do not
+/// depend on hashing).
+template <class Map, class Keep>
+std::vector<typename Map::const_iterator> entries(const Map& m, bool canonical, Keep keep) {
   std::vector<typename Map::const_iterator> out;
   out.reserve(m.size());
-  for (auto it = m.begin(); it != m.end(); ++it) out.push_back(it);
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (keep(it->second)) out.push_back(it);
   if (canonical)
     std::sort(out.begin(), out.end(), [](auto a, auto b) { return a->first < b->first; });
   return out;
@@ -165,21 +166,25 @@ void OrderView::save(ByteWriter& out, bool canonical) const {
   out(day_);
   out(last_applied_);
   out(uint64_t(orders_.size()));
-  for (auto it : entries(orders_, canonical)) {
+  for (auto it : entries(orders_, canonical, [](const Order&) { return true; })) {
     out(it->first);
     out(it->second.state);
     out(it->second.last_ts);
     out(it->second.last_exec);
   }
-  out(uint64_t(by_client_id_.size()));
-  for (auto it : entries(by_client_id_, canonical)) {
+  // Two lists, as when they were two maps: ClOrdID -> order, then ClOrdID -> day used.
+  auto named = entries(client_ids_, canonical, [](const ClientId& c) { return c.order != 0; });
+  out(uint64_t(named.size()));
+  for (auto it : named) {
     out(it->first);
-    out(it->second);
+    out(it->second.order);
   }
-  out(uint64_t(used_.size()));
-  for (auto it : entries(used_, canonical)) {
+  auto used =
+      entries(client_ids_, canonical, [](const ClientId& c) { return c.used_day != kNotUsed; });
+  out(uint64_t(used.size()));
+  for (auto it : used) {
     out(it->first);
-    out(it->second);
+    out(it->second.used_day);
   }
 }
 
@@ -205,7 +210,7 @@ void OrderView::restore(ByteReader& in) {
     OrderId id = 0;
     in(k);
     in(id);
-    v.by_client_id_.emplace(std::move(k), id);
+    v.client_ids_[std::move(k)].order = id;
   }
   in(n);
   for (uint64_t i = 0; i < n; ++i) {
@@ -213,9 +218,11 @@ void OrderView::restore(ByteReader& in) {
     int64_t day = 0;
     in(k);
     in(day);
-    v.used_.emplace(std::move(k), day);
+    v.client_ids_[std::move(k)].used_day = day;
   }
-  v.in_flight_ = std::move(in_flight_);
+  // Reservations in flight are not part of the bytes: this view's stay.
+  for (const auto& [k, c] : client_ids_)
+    if (c.in_flight) v.client_ids_[k].in_flight = true;
   *this = std::move(v);
 }
 

@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/event.hpp"
@@ -79,10 +78,18 @@ class OrderView {
   void roll_day(int64_t day);
   void update(const OrderState& s, const Event& e);
 
+  /// What the view knows of one session's ClOrdID: one entry, so a new order costs one lookup
+  /// on the connection thread and one per event on the publisher.
+  static constexpr int64_t kNotUsed = INT64_MIN;
+  struct ClientId {
+    OrderId order = 0;             ///< the order it names; 0 when none (any longer)
+    int64_t used_day = kNotUsed;   ///< UTC day the engine last answered a request with it
+    bool in_flight = false;        ///< a request with it waits for the engine's answer
+    bool empty() const { return order == 0 && used_day == kNotUsed && !in_flight; }
+  };
+
   std::unordered_map<OrderId, Order> orders_;
-  std::unordered_map<std::string, OrderId> by_client_id_;  ///< session:ClOrdID -> order
-  std::unordered_map<std::string, int64_t> used_;          ///< session:ClOrdID -> UTC day
-  std::unordered_set<std::string> in_flight_;
+  std::unordered_map<std::string, ClientId> client_ids_;  ///< by "session:ClOrdID"
   std::map<SessionId, std::map<OrderId, bool>> open_by_session_;
   int64_t day_ = INT64_MIN;
   ExecId last_applied_;
