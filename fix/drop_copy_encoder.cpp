@@ -99,10 +99,11 @@ std::vector<FIX::Message> encode_drop_copies(const Event& e, const DropCopyScope
     return out;
   }
   // Position changes without an order of the account's own (ADL, insurance takeover).
-  for (auto& [account, m] : encode_position_events(e, ctx)) {
+  for (auto& [account, report] : encode_position_events(e, ctx)) {
     if (!watches(scope, account)) continue;
+    FIX::Message m = report.to_message();
     mark_copy(m, "VENUE");
-    out.push_back(std::move(m));
+    out.push_back(m);
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include "fix/report_recovery.hpp"
 #include "fix/session_settings_builder.hpp"
 #include "fix/socket_acceptor.hpp"
+#include "fix/venue_tags.hpp"
 
 #ifndef QD_FIX_DICTIONARY
 #error "QD_FIX_DICTIONARY must name spec/FIX44-venue.xml (set by fix/CMakeLists.txt)"
@@ -388,22 +389,13 @@ void Gateway::on_events(std::span<const Event> events) {
 
 template <class Encode>
 void Gateway::deliver(SessionRuntime& s, const Event& e, const Encode& encode) {
-  // `encode` gives an optional<WireMessage> (the owner's reports) or a unique_ptr<Message>.
   if (!started_ && !recovery_may_lack(s, e)) return;  // replayed, and the desk has it
-  auto m = encode(s);
+  std::optional<WireMessage> m = encode(s);
   if (!m) return;
-  constexpr bool wire = std::is_same_v<decltype(m), std::optional<WireMessage>>;
-  if (started_) {
-    if constexpr (wire)
-      s.outbox.push(std::move(*m));
-    else
-      s.outbox.push(std::move(m));
-  } else {
-    if constexpr (wire)
-      offer_recovered(s, e, m->to_message());
-    else
-      offer_recovered(s, e, *m);
-  }
+  if (started_)
+    s.outbox.push(std::move(*m));
+  else
+    offer_recovered(s, e, m->to_message());
 }
 
 void Gateway::route(const Event& e) {
@@ -422,8 +414,9 @@ void Gateway::route(const Event& e) {
   };
   for (auto& [account, msg] : encode_position_events(e, EncodeContext{directory_, 6})) {
     to_account(account, [&](SessionRuntime& s) {
-      auto copy = std::make_unique<FIX::Message>(msg);
-      copy->setField(60, format_utc_timestamp(e.ts, int(s.config.quickfix.timestamp_precision)));
+      std::optional<WireMessage> copy = msg;
+      copy->set(std_tag::TransactTime,
+                format_utc_timestamp(e.ts, int(s.config.quickfix.timestamp_precision)));
       return copy;
     });
   }

@@ -191,7 +191,7 @@ class Gateway : public FIX::Application, public EventListener {
   /// Addresses every report `e` produces to the sessions that get it; deliver() decides where.
   void route(const Event& e);
   /// Live: onto the session's outbox. During the start-up replay: to crash recovery, which keeps
-  /// the reports the session's store lacks. `encode(session)` builds the report (or nullptr).
+  /// the reports the session's store lacks. `encode(session)` builds the report (or nullopt).
   template <class Encode>
   void deliver(SessionRuntime& s, const Event& e, const Encode& encode);
   // Reports lost in a crash (report_recovery.cpp); under view_mu_, before start().

@@ -292,14 +292,14 @@ std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& 
   return m ? std::make_unique<FIX::Message>(m->to_message()) : nullptr;
 }
 
-std::vector<std::pair<AccountId, FIX::Message>> encode_position_events(const Event& e,
-                                                                       const EncodeContext& ctx) {
-  std::vector<std::pair<AccountId, FIX::Message>> out;
+std::vector<std::pair<AccountId, WireMessage>> encode_position_events(const Event& e,
+                                                                      const EncodeContext& ctx) {
+  std::vector<std::pair<AccountId, WireMessage>> out;
   // A position change without an order of the account's own: a fill report with OrderID
   // "NONE", the venue's ExecID, and the cause.
   auto fill = [&](AccountId account, MarketId market, Side side, Qty qty, Price px,
                   CancelReason cause, uint32_t part) {
-    FIX::Message m = make("8");
+    WireMessage m("8");
     set(m, t::OrderID, std::string("NONE"));
     set(m, t::ExecID, exec_id_text(e.exec_id()) + "-" + std::to_string(part));
     set(m, t::ExecType, 'F');

@@ -39,8 +39,8 @@ std::unique_ptr<FIX::Message> encode_event(const Event& e, const EncodeContext& 
 /// Fill reports for position changes the venue made without an order of the account's own
 /// (auto-deleveraging, the insurance fund taking over a liquidated position), addressed to the
 /// accounts concerned. Empty for every other event.
-std::vector<std::pair<AccountId, FIX::Message>> encode_position_events(const Event& e,
-                                                                       const EncodeContext& ctx);
+std::vector<std::pair<AccountId, WireMessage>> encode_position_events(const Event& e,
+                                                                      const EncodeContext& ctx);
 
 /// ExecutionReport ExecType=I (order status) for a known order. `ord_status_req_id` echoes 790;
 /// `mass_status` fills MassStatusReqID (584), TotNumReports (911) and LastRptRequested (912).

@@ -121,8 +121,10 @@ TEST_F(EncoderTest, AutoDeleveragingReachesBothAccountsWithItsCause) {
   adl.counterparty_side = Side::sell;
   adl.qty = Qty(QTY_PRECISION / 2);
   adl.price = Price(48'000 * PRICE_PRECISION);
-  auto out = encode_position_events(Event{20, 3, 1, adl}, ctx_);
-  ASSERT_EQ(out.size(), 2u);
+  auto reports = encode_position_events(Event{20, 3, 1, adl}, ctx_);
+  ASSERT_EQ(reports.size(), 2u);
+  std::vector<std::pair<AccountId, FIX::Message>> out;
+  for (auto& [account, report] : reports) out.emplace_back(account, report.to_message());
   EXPECT_EQ(out[0].first, 1u);
   EXPECT_EQ(out[0].second.getField(54), "1");
   EXPECT_EQ(out[1].first, 2u);
