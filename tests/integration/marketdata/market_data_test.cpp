@@ -408,8 +408,12 @@ TEST(MarketData, SlowSubscriberIsConflatedAndNeverDelaysOrderEntry) {
           v.venue().market_data().queued(slow_id) > 0) &&
          std::chrono::steady_clock::now() < deadline)
     bytes += slow.read_for(100ms);
-  EXPECT_GE(v.venue().market_data().stats().refreshes, 20u);
-  EXPECT_EQ(v.venue().market_data().queued(slow_id), 0);
+  const MarketDataStats after = v.venue().market_data().stats();
+  EXPECT_GE(after.refreshes, 20u);
+  EXPECT_EQ(v.venue().market_data().queued(slow_id), 0)
+      << "read " << bytes << " bytes; " << after.refreshes << " refreshes, " << after.snapshots
+      << " snapshots, " << after.incrementals << " incrementals, " << after.conflations
+      << " conflations";
   EXPECT_GT(bytes, 0u);
   stop_all({a.get(), md.get()});
 }

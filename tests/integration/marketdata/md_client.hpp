@@ -175,14 +175,18 @@ inline Levels engine_levels(Venue& v, MarketId market, Side side, size_t depth =
   return out;
 }
 
-/// A raw TCP FIX client with a tiny receive buffer that can stop reading: the slow subscriber.
+/// A raw TCP FIX client that can stop reading: the slow subscriber.
+///
+/// Its receive buffer is the kernel's default. A tiny one (it was 4 KiB) fills sooner but leaves
+/// the catch-up at the mercy of TCP's zero-window probing, whose intervals back off to seconds:
+/// on a loaded machine the desk then read for 15 s without draining the venue's queue. The
+/// venue's locked send buffer and twenty full-book subscriptions still fill the default buffers
+/// within the first orders.
 class SlowSubscriber {
  public:
   SlowSubscriber(uint16_t port, const std::string& sender, const std::string& password)
       : sender_(sender) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int small = 4096;  // before connect, so the advertised window stays small
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
