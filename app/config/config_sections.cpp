@@ -30,10 +30,18 @@ void parse_tls(const ConfigNode& n, const std::string& path, TlsConfig& t, Confi
 
 // A listener binds exactly this address (fix/socket_acceptor.hpp); a host name would be resolved
 // only when the gateway starts, so it is refused here where the error has a line.
-bool is_ip_address(const std::string& text) {
+bool is_ipv4_address(const std::string& text) {
+  in_addr any{};
+  return ::inet_pton(AF_INET, text.c_str(), &any) == 1;
+}
+
+bool is_ipv6_address(const std::string& text) {
   in6_addr any{};
-  return ::inet_pton(AF_INET, text.c_str(), &any) == 1 ||
-         ::inet_pton(AF_INET6, text.c_str(), &any) == 1;
+  return ::inet_pton(AF_INET6, text.c_str(), &any) == 1;
+}
+
+bool is_ip_address(const std::string& text) {
+  return is_ipv4_address(text) || is_ipv6_address(text);
 }
 
 }  // namespace
@@ -149,7 +157,13 @@ void parse_metrics(const ConfigNode& n, MetricsConfig& m, std::vector<PortUse>& 
                    ConfigErrors& errors) {
   MapReader r(n, "metrics", errors);
   r.boolean("enabled", m.enabled);
-  r.text("bind", m.bind);
+  // The metrics HTTP server takes IPv4 only, and reads a malformed address as another one
+  // ("127.0.0.256" listens on 127.0.1.0), so the address is checked here.
+  if (r.text("bind", m.bind) && m.bind != "localhost" && !is_ipv4_address(m.bind)) {
+    r.error("bind",
+            '"' + m.bind + "\" is not an IPv4 address (or localhost)" +
+                (is_ipv6_address(m.bind) ? "; the metrics server listens on IPv4 only" : ""));
+  }
   read_port(r, m.port, ports);
   r.finish();
 }

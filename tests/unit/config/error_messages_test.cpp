@@ -92,7 +92,7 @@ TEST(InvalidExamples, DecimalsFinerThanTheUnit) {
             }));
 }
 
-TEST(InvalidExamples, ListenerBindMustBeAnIpAddress) {
+TEST(InvalidExamples, ListenerAndMetricsBindMustBeAddressesTheyCanListenOn) {
   const std::string f = invalid("bind.yaml");
   EXPECT_EQ(load_lines(f),
             (std::vector<std::string>{
@@ -100,6 +100,8 @@ TEST(InvalidExamples, ListenerBindMustBeAnIpAddress) {
                     "address (or localhost)",
                 f + ":13:11: listeners[3].bind: \"127.0.0.256\" is not an IPv4 or IPv6 address "
                     "(or localhost)",
+                f + ":21:9: metrics.bind: \"::1\" is not an IPv4 address (or localhost); the "
+                    "metrics server listens on IPv4 only",
             }));
 }
 

@@ -148,6 +148,19 @@ TEST(Validation, PortsMustNotCollide) {
   EXPECT_TRUE(off.has_value());  // a disabled endpoint binds nothing
 }
 
+TEST(Validation, MetricsBindIsAnIpv4AddressOrLocalhost) {
+  // The metrics server would listen on 127.0.1.0 for this one rather than refuse it.
+  EXPECT_EQ(
+      errors_of(kBase + "metrics: { bind: \"127.0.0.256\" }\n"),
+      std::vector<std::string>{
+          "t.yaml:7:18: metrics.bind: \"127.0.0.256\" is not an IPv4 address (or localhost)"});
+  for (const char* ok : {"localhost", "0.0.0.0", "10.1.2.3"}) {
+    ConfigResult c = load(kBase + "metrics: { bind: \"" + ok + "\" }\n");
+    ASSERT_TRUE(c.has_value()) << ok;
+    EXPECT_EQ(c->metrics.bind, ok);
+  }
+}
+
 TEST(Validation, TlsNeedsCaForClientCertificates) {
   EXPECT_EQ(errors_of("listeners:\n"
                       "  - name: \"tls\"\n"
