@@ -11,19 +11,23 @@ namespace {
 
 constexpr char SOH = '\x01';
 
+/// An integer's decimal digits, without allocating.
+class IntText {
+ public:
+  explicit IntText(int64_t value)
+      : size_(size_t(std::to_chars(digits_, digits_ + sizeof digits_, value).ptr - digits_)) {}
+  std::string_view view() const { return {digits_, size_}; }
+
+ private:
+  char digits_[24];
+  size_t size_;
+};
+
 void append_field(std::string& out, int tag, std::string_view value) {
-  char digits[16];
-  auto end = std::to_chars(digits, digits + sizeof digits, tag).ptr;
-  out.append(digits, end);
+  out.append(IntText(tag).view());
   out += '=';
   out.append(value);
   out += SOH;
-}
-
-void append_field(std::string& out, int tag, int64_t value) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  append_field(out, tag, std::string_view(digits, size_t(end - digits)));
 }
 
 }  // namespace
@@ -45,9 +49,7 @@ void WireMessage::set(int tag, std::string_view value) {
 }
 
 void WireMessage::set(int tag, int64_t value) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  set(tag, std::string_view(digits, size_t(end - digits)));
+  set(tag, IntText(value).view());
 }
 
 std::optional<std::string_view> WireMessage::get(int tag) const {
@@ -69,7 +71,7 @@ void WireMessage::frame(const Header& header, std::string& out) const {
   const size_t room = header.begin_string.size() + 16;
   out.assign(room, ' ');
   append_field(out, FIX::FIELD::MsgType, msg_type_);
-  append_field(out, FIX::FIELD::MsgSeqNum, int64_t(header.msg_seq_num));
+  append_field(out, FIX::FIELD::MsgSeqNum, IntText(header.msg_seq_num).view());
   append_field(out, FIX::FIELD::SenderCompID, header.sender_comp_id);
   out += "52=";
   append_utc_timestamp(out, header.sending_time, header.sending_time_digits);
