@@ -177,16 +177,19 @@ inline Levels engine_levels(Venue& v, MarketId market, Side side, size_t depth =
 
 /// A raw TCP FIX client that can stop reading: the slow subscriber.
 ///
-/// Its receive buffer is the kernel's default. A tiny one (it was 4 KiB) fills sooner but leaves
-/// the catch-up at the mercy of TCP's zero-window probing, whose intervals back off to seconds:
-/// on a loaded machine the desk then read for 15 s without draining the venue's queue. The
-/// venue's locked send buffer and twenty full-book subscriptions still fill the default buffers
-/// within the first orders.
+/// Its receive buffer is fixed. Left to the kernel it may grow to megabytes (tcp_rmem allows
+/// 32 MiB on the build machines), and the venue would not always see the desk fall behind. It is
+/// not tiny either: with 4 KiB, TCP on loopback wedged once the desk read again (segments
+/// dropped for want of buffer, the rest held out of order, a zero window, the venue's probes
+/// backed off to seconds): the desk read for 30 s while the venue had 30 KiB waiting to go.
 class SlowSubscriber {
  public:
+  static constexpr int kReceiveBuffer = 64 * 1024;
   SlowSubscriber(uint16_t port, const std::string& sender, const std::string& password)
       : sender_(sender) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int bytes = kReceiveBuffer;  // before connect, so the advertised window stays within it
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
