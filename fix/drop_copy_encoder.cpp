@@ -103,7 +103,7 @@ std::vector<FIX::Message> encode_drop_copies(const Event& e, const DropCopyScope
     if (!watches(scope, account)) continue;
     FIX::Message m = report.to_message();
     mark_copy(m, "VENUE");
-    out.push_back(m);
+    out.push_back(std::move(m));
   }
   return out;
 }

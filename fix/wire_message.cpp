@@ -37,11 +37,15 @@ WireMessage::WireMessage(std::string_view msg_type) : msg_type_(msg_type) {
   fields_.reserve(24);
 }
 
+std::vector<WireMessage::Field>::const_iterator WireMessage::position(int tag) const {
+  return std::lower_bound(fields_.begin(), fields_.end(), tag,
+                          [](const Field& x, int t) { return x.tag < t; });
+}
+
 void WireMessage::set(int tag, std::string_view value) {
   const Field f{tag, uint32_t(values_.size()), uint32_t(value.size())};
   values_.append(value);
-  auto at = std::lower_bound(fields_.begin(), fields_.end(), tag,
-                             [](const Field& x, int t) { return x.tag < t; });
+  auto at = fields_.begin() + (position(tag) - fields_.cbegin());
   if (at != fields_.end() && at->tag == tag)
     *at = f;
   else
@@ -53,9 +57,9 @@ void WireMessage::set(int tag, int64_t value) {
 }
 
 std::optional<std::string_view> WireMessage::get(int tag) const {
-  for (const Field& f : fields_)
-    if (f.tag == tag) return std::string_view(values_).substr(f.offset, f.size);
-  return std::nullopt;
+  auto at = position(tag);
+  if (at == fields_.end() || at->tag != tag) return std::nullopt;
+  return std::string_view(values_).substr(at->offset, at->size);
 }
 
 FIX::Message WireMessage::to_message() const {

@@ -5,8 +5,8 @@
 // gateway's two ExecutionReports per order were built on the publisher thread, serialised on
 // the outbox thread and freed there: about a third of the venue's CPU per order. A WireMessage
 // is a short list of (tag, value) pairs in one buffer; frame() writes the whole message (header,
-// BodyLength, CheckSum) into a reused buffer, byte for byte what QuickFIX would write for the same fields
-// (tests/unit/fix/wire_message_test.cpp), so stored copies resend exactly as before.
+// BodyLength, CheckSum) into a reused buffer, byte for byte what QuickFIX would write for the
+// same fields (tests/unit/fix/wire_message_test.cpp), so stored copies resend exactly as before.
 //
 // Body fields only, no repeating groups: the messages built this way have none.
 
@@ -62,6 +62,9 @@ class WireMessage {
     uint32_t offset;  // into values_
     uint32_t size;
   };
+  /// Where `tag` is or would go in fields_.
+  std::vector<Field>::const_iterator position(int tag) const;
+
   std::string msg_type_;
   // Two allocations per message, whatever its fields: the values back to back (a replaced
   // value stays behind, unused), and the fields kept in tag order as QuickFIX orders a body.

@@ -36,17 +36,31 @@ void expect_position_fill(const FIX::Message& m, char side, const std::string& p
       << "TransactTime at the session's precision (microseconds)";
 }
 
+/// DESK_A (short) and DESK_B (long) after one trade of 1 BTC at 50000, and the drop copy.
+/// DESK-B holds 6000 USDC, 5950 after its 50 USDC taker fee: its bankruptcy price is
+/// 50000 - 5950 = 44050. Then the oracle moves to `oracle` USDC.
+struct BankruptLong {
+  std::unique_ptr<Initiator> a, b, dc;
+
+  BankruptLong(VenueHarness& venue, int64_t oracle)
+      : a(venue.connect("DESK_A")), b(venue.connect("DESK_B")), dc(venue.connect("COMPLIANCE")) {
+    trade(*a, *b, "1", "1");
+    venue.admin(
+        SetOraclePrice{0, Price(oracle * PRICE_PRECISION), Price(0), wall_clock_ns(), false});
+  }
+  ~BankruptLong() { stop_all({a.get(), b.get(), dc.get()}); }
+};
+
+void thin_desk_b(VenueConfig& c) {
+  c.accounts[1].collateral = Quote(6'000 * QUOTE_PRECISION);
+}
+
 TEST(PositionEvents, AnInsuranceTakeoverIsReportedToTheDeskAndTheDropCopy) {
-  // DESK-B: 6000 USDC, long 1 BTC at 50000 after a 50 USDC taker fee, so 5950 left. The oracle
-  // at 45000 leaves equity 950 under maintenance 2250, the empty book absorbs nothing, and the
-  // fund takes the position at the bankruptcy price 50000 - 5950 = 44050.
-  VenueHarness venue(
-      [](VenueConfig& c) { c.accounts[1].collateral = Quote(6'000 * QUOTE_PRECISION); });
-  auto a = venue.connect("DESK_A");
-  auto b = venue.connect("DESK_B");
-  auto dc = venue.connect("COMPLIANCE");
-  trade(*a, *b, "1", "1");
-  venue.admin(SetOraclePrice{0, Price(45'000 * PRICE_PRECISION), Price(0), wall_clock_ns(), false});
+  // The oracle at 45000 leaves DESK-B's equity 950 under maintenance 2250, the empty book
+  // absorbs nothing, and the fund takes the position at the bankruptcy price.
+  VenueHarness venue(thin_desk_b);
+  BankruptLong desks(venue, 45'000);
+  auto& [a, b, dc] = desks;
 
   FIX::Message own = expect(*b, position_fill("DESK-B"), "takeover report");
   expect_position_fill(own, '2', "44050", CancelReason::liquidation);
@@ -58,22 +72,18 @@ TEST(PositionEvents, AnInsuranceTakeoverIsReportedToTheDeskAndTheDropCopy) {
   EXPECT_EQ(field(copy, tag::OriginSession), "VENUE");
   // The counterparty kept its position: nothing for DESK_A.
   EXPECT_FALSE(a->wait_for(position_fill("DESK-A"), 300ms));
-  stop_all({a.get(), b.get(), dc.get()});
 }
 
 TEST(PositionEvents, AutoDeleveragingIsReportedToBothSidesAndTheDropCopy) {
-  // As above with an empty insurance fund and the oracle at 40000: DESK-B's equity is
-  // 5950 - 10000 < 0, the fund cannot cover the 4050 deficit, and DESK-A (short 1, the only
-  // opposite position) is deleveraged at DESK-B's bankruptcy price 44050.
+  // An empty insurance fund and the oracle at 40000: DESK-B's equity is 5950 - 10000 < 0, the
+  // fund cannot cover the 4050 deficit, and DESK-A (short 1, the only opposite position) is
+  // deleveraged at DESK-B's bankruptcy price.
   VenueHarness venue([](VenueConfig& c) {
-    c.accounts[1].collateral = Quote(6'000 * QUOTE_PRECISION);
+    thin_desk_b(c);
     c.risk.insurance_fund = Quote(0);
   });
-  auto a = venue.connect("DESK_A");
-  auto b = venue.connect("DESK_B");
-  auto dc = venue.connect("COMPLIANCE");
-  trade(*a, *b, "1", "1");
-  venue.admin(SetOraclePrice{0, Price(40'000 * PRICE_PRECISION), Price(0), wall_clock_ns(), false});
+  BankruptLong desks(venue, 40'000);
+  auto& [a, b, dc] = desks;
 
   FIX::Message bankrupt = expect(*b, position_fill("DESK-B"), "ADL report to the bankrupt desk");
   expect_position_fill(bankrupt, '2', "44050", CancelReason::adl);
@@ -92,7 +102,6 @@ TEST(PositionEvents, AutoDeleveragingIsReportedToBothSidesAndTheDropCopy) {
     EXPECT_EQ(field(copy, 31), "44050");
     EXPECT_EQ(field(copy, tag::OriginSession), "VENUE");
   }
-  stop_all({a.get(), b.get(), dc.get()});
 }
 
 }  // namespace
